@@ -1,0 +1,2 @@
+#include <vector>
+long long sum_all(std::vector<int> values);

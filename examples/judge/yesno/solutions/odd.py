@@ -1,0 +1,2 @@
+n = int(input())
+print("YES" if n % 2 == 1 else "NO")

@@ -1,0 +1,121 @@
+"""Judge one submission on a set of tests: compile once, run tests in parallel.
+
+This is the Python API behind `olympicforge judge run`; it returns plain
+dataclasses so callers (builders, rewards, the benchmark) need no CLI.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from judge.batch import BatchIO, TestResult, judge_error, run_batch_test
+from judge.checkers import Checker, WhiteDiff
+from judge.compiler import CompileResult, Compiler, Language, SourceFile
+from judge.sandbox import RunLimits
+from judge.testset import TestCase
+from judge.verdicts import Verdict
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SubmissionResult:
+    backend: str
+    compile: CompileResult
+    tests: list[TestResult] = field(default_factory=list)
+    low_fidelity: bool = False
+
+    @property
+    def verdict_counts(self) -> Counter:
+        return Counter(str(t.verdict) for t in self.tests)
+
+    @property
+    def passed(self) -> int:
+        return sum(t.verdict == Verdict.AC for t in self.tests)
+
+    @property
+    def verdict(self) -> Verdict:
+        """Codeforces-style overall verdict: CE, else the first non-AC test's, else AC."""
+        if not self.compile.ok:
+            return Verdict.JE if self.compile.status == "JE" else Verdict.CE
+        return next((t.verdict for t in self.tests if t.verdict != Verdict.AC), Verdict.AC)
+
+    @property
+    def has_judge_error(self) -> bool:
+        return self.compile.status == "JE" or any(t.verdict == Verdict.JE for t in self.tests)
+
+    def to_dict(self) -> dict:
+        return {
+            "backend": self.backend,
+            "low_fidelity": self.low_fidelity,
+            "verdict": str(self.verdict),
+            "compile": self.compile.to_dict(),
+            "tests": [t.to_dict() for t in self.tests],
+        }
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+def run_tests_parallel(run_one, tests: list[TestCase], workers: int, progress=None) -> list[TestResult]:
+    """Run `run_one(test)` over tests on a thread pool (each run is its own process),
+    keeping the tests' order; a crash inside the judge becomes that test's JE."""
+
+    def guarded(test: TestCase) -> TestResult:
+        try:
+            return run_one(test)
+        except Exception as exc:  # the judge's own failure, reported, never scored
+            log.exception("judging %s failed", test.name)
+            return judge_error(test.name, f"judge failure: {exc}")
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        results = []
+        for result in pool.map(guarded, tests):
+            results.append(result)
+            if progress is not None:
+                progress(result)
+        return results
+
+
+def judge_submission(
+    source: str | Path,
+    tests: list[TestCase],
+    *,
+    limits: RunLimits | None = None,
+    checker: Checker | None = None,
+    io: BatchIO | None = None,
+    grader_files: list[Path] | None = None,
+    compiler: Compiler | None = None,
+    flags: tuple[str, ...] | None = None,
+    workers: int | None = None,
+    progress=None,
+) -> SubmissionResult:
+    """Compile `source` (with grader files, if any) once and judge it on every test."""
+    compiler = compiler or Compiler()
+    sandbox = compiler.sandbox
+    source = Path(source)
+    files = [SourceFile.read(source), *(SourceFile.read(p) for p in grader_files or [])]
+    names = [f.name for f in files]
+    if len(set(names)) != len(names):
+        raise ValueError(f"{source}: file names clash with the grader files: {names}")
+    compiled = compiler.compile(files, Language.of(source), flags=flags)
+    result = SubmissionResult(sandbox.info.name, compiled, low_fidelity=sandbox.info.low_fidelity)
+    if not compiled.ok:
+        return result
+    assert compiled.executable is not None
+    limits = limits or RunLimits()
+    checker = checker or WhiteDiff()
+    io = io or BatchIO()
+    result.tests = run_tests_parallel(
+        lambda test: run_batch_test(compiled.executable, test, limits, checker, sandbox, io),
+        tests,
+        workers or default_workers(),
+        progress,
+    )
+    return result

@@ -1,0 +1,600 @@
+/*
+ * olympicforge sandbox launcher: runs ONE untrusted program under limits and
+ * prints one JSON line describing how it ended.
+ *
+ * Why C and not Python: the numbers we report must be clean (wait4 from a
+ * forked Python reports the parent's RSS), the per-run overhead must stay at a
+ * few milliseconds, and namespace/cgroup setup has to happen between fork and
+ * exec, which Python cannot express.
+ *
+ * Process tree:   launcher (host, root or user)
+ *                   └── init  (pid 1 of a new pid namespace when isolating)
+ *                         └── program
+ * The init reaps everything, reports the program's wait status and rusage
+ * through a pipe, and exits as soon as the program exits; the kernel then
+ * kills every process left in the pid namespace (double-forked daemons too).
+ * The launcher enforces CPU (by polling the cgroup) and wall limits, kills,
+ * reads the cgroup counters, removes the cgroups and prints the result.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_BINDS 64
+#define MAX_ENV 64
+#define POLL_NS 20000000L /* CPU-limit polling period: 20 ms */
+
+enum cg_mode { CG_NONE, CG_V1, CG_V2 };
+
+struct bind { const char *src, *dst; int rw; };
+
+static struct {
+    long cpu_ms, wall_ms, mem_kb, stack_kb, pids, fsize_kb, nofile;
+    const char *in, *out, *err, *dir, *root;
+    uid_t uid; gid_t gid; int drop;
+    enum cg_mode cg;
+    const char *cg_mem, *cg_cpu, *cg_pids, *cg2; /* parent dirs */
+    int isolate, userns;
+    const char *netns;
+    struct bind binds[MAX_BINDS]; int nbinds;
+    char *env[MAX_ENV + 1]; int nenv;
+    char **argv;
+    int inherit_stdio;
+} o = { .nofile = 64, .wall_ms = 0 };
+
+/* cgroup directories created for this run */
+static char cg_mem_dir[4096], cg_cpu_dir[4096], cg_pids_dir[4096], cg2_dir[4096];
+
+struct child_report { int status; struct rusage ru; int stage; int err; };
+
+static void die(const char *fmt, ...) {
+    char msg[1024];
+    va_list ap; va_start(ap, fmt); vsnprintf(msg, sizeof msg, fmt, ap); va_end(ap);
+    printf("{\"ok\": false, \"error\": \"");
+    for (char *p = msg; *p; p++) {
+        if (*p == '"' || *p == '\\') putchar('\\');
+        putchar(*p == '\n' ? ' ' : *p);
+    }
+    printf(": %s\"}\n", strerror(errno));
+    exit(2);
+}
+
+static int write_file(const char *dir, const char *name, const char *value) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = write(fd, value, strlen(value));
+    close(fd);
+    return n < 0 ? -1 : 0;
+}
+
+static int read_file(const char *dir, const char *name, char *buf, size_t cap) {
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, cap - 1);
+    close(fd);
+    if (n < 0) return -1;
+    buf[n] = 0;
+    return 0;
+}
+
+static long long read_ll(const char *dir, const char *name) {
+    char buf[256];
+    if (!dir[0] || read_file(dir, name, buf, sizeof buf)) return -1;
+    return atoll(buf);
+}
+
+/* value of "key N" inside a flat-keyed cgroup file (memory.events, cpu.stat, ...) */
+static long long read_key(const char *dir, const char *name, const char *key) {
+    char buf[8192];
+    if (!dir[0] || read_file(dir, name, buf, sizeof buf)) return -1;
+    size_t klen = strlen(key);
+    for (char *line = buf; line && *line; ) {
+        if (!strncmp(line, key, klen) && line[klen] == ' ') return atoll(line + klen + 1);
+        line = strchr(line, '\n');
+        if (line) line++;
+    }
+    return -1;
+}
+
+static void make_cgroup(char *out, const char *parent) {
+    snprintf(out, 4096, "%s/run-%d", parent, (int)getpid());
+    if (mkdir(out, 0755) && errno != EEXIST) die("cannot create cgroup %s", out);
+}
+
+static void setup_cgroups(void) {
+    char val[64];
+    if (o.cg == CG_V1) {
+        make_cgroup(cg_mem_dir, o.cg_mem);
+        make_cgroup(cg_cpu_dir, o.cg_cpu);
+        make_cgroup(cg_pids_dir, o.cg_pids);
+        if (o.mem_kb > 0) {
+            snprintf(val, sizeof val, "%lld", (long long)o.mem_kb * 1024);
+            if (write_file(cg_mem_dir, "memory.limit_in_bytes", val)) die("memory.limit_in_bytes");
+            write_file(cg_mem_dir, "memory.memsw.limit_in_bytes", val); /* absent without swap accounting */
+        }
+        if (o.pids > 0) {
+            snprintf(val, sizeof val, "%ld", o.pids);
+            if (write_file(cg_pids_dir, "pids.max", val)) die("pids.max");
+        }
+    } else if (o.cg == CG_V2) {
+        make_cgroup(cg2_dir, o.cg2);
+        if (o.mem_kb > 0) {
+            snprintf(val, sizeof val, "%lld", (long long)o.mem_kb * 1024);
+            write_file(cg2_dir, "memory.max", val);
+            write_file(cg2_dir, "memory.swap.max", "0");
+        }
+        if (o.pids > 0) {
+            snprintf(val, sizeof val, "%ld", o.pids);
+            write_file(cg2_dir, "pids.max", val);
+        }
+    }
+}
+
+/* memory is limited by the cgroup only when the controller file exists */
+static int cgroup_has_memory(void) {
+    char path[4200];
+    if (o.cg == CG_V1) return cg_mem_dir[0] != 0;
+    if (o.cg == CG_V2) {
+        snprintf(path, sizeof path, "%s/memory.max", cg2_dir);
+        return access(path, F_OK) == 0;
+    }
+    return 0;
+}
+
+static int cgroup_has_pids(void) {
+    char path[4200];
+    if (o.cg == CG_V1) return cg_pids_dir[0] != 0;
+    if (o.cg == CG_V2) {
+        snprintf(path, sizeof path, "%s/pids.max", cg2_dir);
+        return access(path, F_OK) == 0;
+    }
+    return 0;
+}
+
+static void join_cgroups(pid_t pid) {
+    char val[32];
+    snprintf(val, sizeof val, "%d", (int)pid);
+    if (o.cg == CG_V1) {
+        if (write_file(cg_mem_dir, "cgroup.procs", val) || write_file(cg_cpu_dir, "cgroup.procs", val) ||
+            write_file(cg_pids_dir, "cgroup.procs", val))
+            die("cannot move the child into its cgroups");
+    } else if (o.cg == CG_V2) {
+        if (write_file(cg2_dir, "cgroup.procs", val)) die("cannot move the child into %s", cg2_dir);
+    }
+}
+
+/* CPU seconds used so far by everything in the run's cgroup, or -1 */
+static double cgroup_cpu(void) {
+    if (o.cg == CG_V1) {
+        long long ns = read_ll(cg_cpu_dir, "cpuacct.usage");
+        return ns < 0 ? -1 : ns / 1e9;
+    }
+    if (o.cg == CG_V2) {
+        long long us = read_key(cg2_dir, "cpu.stat", "usage_usec");
+        return us < 0 ? -1 : us / 1e6;
+    }
+    return -1;
+}
+
+static int cgroup_empty(const char *dir) {
+    char buf[64];
+    if (!dir[0] || read_file(dir, "cgroup.procs", buf, sizeof buf)) return 1;
+    return buf[0] == 0;
+}
+
+/* kill every process still in the run's cgroup and wait until it is empty */
+static void kill_cgroup(void) {
+    const char *dir = o.cg == CG_V1 ? cg_pids_dir : o.cg == CG_V2 ? cg2_dir : "";
+    if (!dir[0]) return;
+    for (int round = 0; round < 2000 && !cgroup_empty(dir); round++) {
+        if (o.cg == CG_V2 && write_file(dir, "cgroup.kill", "1") == 0) {
+            /* fall through to the wait below */
+        } else {
+            char buf[65536];
+            if (read_file(dir, "cgroup.procs", buf, sizeof buf) == 0)
+                for (char *p = buf; *p; ) {
+                    kill((pid_t)atoi(p), SIGKILL);
+                    p = strchr(p, '\n');
+                    if (!p) break;
+                    p++;
+                }
+        }
+        struct timespec ts = {0, 500000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+static void remove_cgroups(void) {
+    const char *dirs[] = {cg_mem_dir, cg_cpu_dir, cg_pids_dir, cg2_dir};
+    for (int i = 0; i < 4; i++) {
+        if (!dirs[i][0]) continue;
+        for (int tries = 0; tries < 200 && rmdir(dirs[i]) && errno == EBUSY; tries++) {
+            struct timespec ts = {0, 1000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+}
+
+/* everything of the run: the init (and with it its pid namespace), its
+ * process group when not isolated, and whatever the cgroup still holds */
+static void kill_run(pid_t init) {
+    kill(init, SIGKILL);
+    if (!o.isolate) kill(-init, SIGKILL);
+    kill_cgroup();
+}
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void set_rlimit(int res, rlim_t v) {
+    struct rlimit rl = {v, v};
+    if (setrlimit(res, &rl)) die("setrlimit %d", res);
+}
+
+/* ---- code running inside the sandbox (init and program) ---- */
+
+static int report_fd = -1;
+
+static void child_fail(int stage) {
+    struct child_report r = {.stage = stage, .err = errno};
+    if (write(report_fd, &r, sizeof r) < 0) _exit(127);
+    _exit(127);
+}
+
+static void mkdirs(const char *path, mode_t mode) {
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') { *p = 0; mkdir(buf, mode); *p = '/'; }
+    mkdir(buf, mode);
+}
+
+/* bind SRC at ROOT/DST, read-only unless rw; a symlink is recreated as a symlink */
+static void bind_into_root(const char *src, const char *dst, int rw) {
+    char target[4096], link[4096];
+    struct stat st;
+    snprintf(target, sizeof target, "%s%s", o.root, dst);
+    if (lstat(src, &st)) return; /* a missing optional path is simply not there */
+    if (S_ISLNK(st.st_mode)) {
+        ssize_t n = readlink(src, link, sizeof link - 1);
+        if (n < 0) child_fail(10);
+        link[n] = 0;
+        char parent[4096];
+        snprintf(parent, sizeof parent, "%s", target);
+        char *slash = strrchr(parent, '/');
+        if (slash) { *slash = 0; mkdirs(parent, 0755); }
+        if (symlink(link, target) && errno != EEXIST) child_fail(11);
+        return;
+    }
+    if (S_ISDIR(st.st_mode)) mkdirs(target, 0755);
+    else {
+        char parent[4096];
+        snprintf(parent, sizeof parent, "%s", target);
+        char *slash = strrchr(parent, '/');
+        if (slash) { *slash = 0; mkdirs(parent, 0755); }
+        int fd = open(target, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+        if (fd >= 0) close(fd);
+    }
+    if (mount(src, target, NULL, MS_BIND | MS_REC, NULL)) child_fail(12);
+    unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID | (rw ? 0 : MS_RDONLY);
+    if (mount(NULL, target, NULL, flags, NULL)) {
+        /* in a user namespace, flags of the original mount are locked: keep them */
+        struct statvfs sv;
+        if (statvfs(target, &sv)) child_fail(13);
+        if (sv.f_flag & ST_NODEV) flags |= MS_NODEV;
+        if (sv.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
+        if (sv.f_flag & ST_NOATIME) flags |= MS_NOATIME;
+        if (sv.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
+        if (sv.f_flag & ST_RELATIME) flags |= MS_RELATIME;
+        if (mount(NULL, target, NULL, flags, NULL)) child_fail(14);
+    }
+}
+
+static void build_root(void) {
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) child_fail(20);
+    if (mount("none", o.root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")) child_fail(21);
+    for (int i = 0; i < o.nbinds; i++) bind_into_root(o.binds[i].src, o.binds[i].dst, o.binds[i].rw);
+    const char *devs[] = {"/dev/null", "/dev/zero", "/dev/urandom", "/dev/random"};
+    for (int i = 0; i < 4; i++) bind_into_root(devs[i], devs[i], 1);
+    bind_into_root(o.dir, "/box", 1);
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s/tmp", o.root);
+    mkdir(tmp, 01777); /* exists but sits on the read-only-sized 1 MiB tmpfs */
+    if (chdir(o.root)) child_fail(22);
+    if (syscall(SYS_pivot_root, ".", ".")) child_fail(23);
+    if (umount2(".", MNT_DETACH)) child_fail(24);
+    if (chdir("/")) child_fail(25);
+    if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL)) child_fail(26);
+}
+
+static void exec_program(int fds[3]) {
+    for (int i = 0; i < 3; i++)
+        if (fds[i] >= 0 && fds[i] != i) {
+            if (dup2(fds[i], i) < 0) child_fail(30);
+        }
+    long long mem = (long long)o.mem_kb * 1024;
+    long long stack = o.stack_kb > 0 ? (long long)o.stack_kb * 1024 : mem;
+    set_rlimit(RLIMIT_STACK, stack > 0 ? (rlim_t)stack : RLIM_INFINITY);
+    if (o.cpu_ms > 0) set_rlimit(RLIMIT_CPU, (rlim_t)(o.cpu_ms / 1000 + 2)); /* backstop */
+    if (o.fsize_kb > 0) set_rlimit(RLIMIT_FSIZE, (rlim_t)o.fsize_kb * 1024);
+    set_rlimit(RLIMIT_NOFILE, (rlim_t)o.nofile);
+    set_rlimit(RLIMIT_CORE, 0);
+    if (mem > 0 && !cgroup_has_memory()) set_rlimit(RLIMIT_AS, (rlim_t)mem);
+    if (o.pids > 0 && !cgroup_has_pids() && o.drop) set_rlimit(RLIMIT_NPROC, (rlim_t)o.pids);
+    if (o.drop) {
+        if (setgroups(0, NULL)) child_fail(31);
+        if (setgid(o.gid)) child_fail(32);
+        if (setuid(o.uid)) child_fail(33);
+    }
+    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    if (chdir(o.isolate ? "/box" : o.dir)) child_fail(34);
+    o.env[o.nenv] = NULL;
+    execve(o.argv[0], o.argv, o.env);
+    child_fail(40);
+}
+
+static int init_main(int go_fd) {
+    char go;
+    if (read(go_fd, &go, 1) != 1) _exit(126); /* launcher died */
+    close(go_fd);
+    int fds[3] = {-1, -1, -1};
+    if (!o.inherit_stdio) {
+        fds[0] = open(o.in ? o.in : "/dev/null", O_RDONLY | O_CLOEXEC);
+        if (fds[0] < 0) child_fail(1);
+        fds[1] = open(o.out ? o.out : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fds[1] < 0) child_fail(2);
+        fds[2] = open(o.err ? o.err : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fds[2] < 0) child_fail(3);
+    }
+    if (o.isolate) {
+        sethostname("sandbox", 7);
+        build_root();
+    } else {
+        setsid();
+    }
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    pid_t prog = fork();
+    if (prog < 0) child_fail(5);
+    if (prog == 0) exec_program(fds);
+    for (int i = 0; i < 3; i++) if (fds[i] > 2) close(fds[i]);
+    /* reap everything; report when the program itself ends */
+    for (;;) {
+        int status;
+        struct rusage ru;
+        pid_t p = wait4(-1, &status, __WALL, &ru);
+        if (p == prog) {
+            struct child_report r = {.status = status, .ru = ru, .stage = 0, .err = 0};
+            if (write(report_fd, &r, sizeof r) < 0) _exit(125);
+            if (!o.isolate) kill(-getpid(), SIGKILL); /* our process group: best effort */
+            _exit(0);
+        }
+        if (p < 0 && errno != EINTR) _exit(124);
+    }
+}
+
+/* ---- argument parsing and the launcher's own loop ---- */
+
+static long num(const char *s, const char *what) {
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || *end) { errno = EINVAL; die("bad number for %s: %s", what, s); }
+    return v;
+}
+
+static void parse(int argc, char **argv) {
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--")) { i++; break; }
+        if (!v) { errno = EINVAL; die("option %s needs a value", a); }
+        i++;
+        if (!strcmp(a, "--cpu-ms")) o.cpu_ms = num(v, a);
+        else if (!strcmp(a, "--wall-ms")) o.wall_ms = num(v, a);
+        else if (!strcmp(a, "--mem-kb")) o.mem_kb = num(v, a);
+        else if (!strcmp(a, "--stack-kb")) o.stack_kb = num(v, a);
+        else if (!strcmp(a, "--pids")) o.pids = num(v, a);
+        else if (!strcmp(a, "--fsize-kb")) o.fsize_kb = num(v, a);
+        else if (!strcmp(a, "--nofile")) o.nofile = num(v, a);
+        else if (!strcmp(a, "--stdin")) o.in = v;
+        else if (!strcmp(a, "--stdout")) o.out = v;
+        else if (!strcmp(a, "--stderr")) o.err = v;
+        else if (!strcmp(a, "--inherit-stdio")) o.inherit_stdio = (int)num(v, a);
+        else if (!strcmp(a, "--dir")) o.dir = v;
+        else if (!strcmp(a, "--root")) o.root = v;
+        else if (!strcmp(a, "--uid-base")) { /* a uid of its own for every run: rlimits and kill(-1) stay per run */
+            o.uid = (uid_t)(num(v, a) + getpid());
+            o.gid = (gid_t)o.uid;
+            o.drop = 1;
+        }
+        else if (!strcmp(a, "--cgroup-v1")) { /* MEM:CPU:PIDS parent dirs */
+            static char buf[3 * 4096];
+            snprintf(buf, sizeof buf, "%s", v);
+            o.cg = CG_V1;
+            o.cg_mem = strtok(buf, ":");
+            o.cg_cpu = strtok(NULL, ":");
+            o.cg_pids = strtok(NULL, ":");
+            if (!o.cg_pids) { errno = EINVAL; die("--cgroup-v1 wants MEM:CPU:PIDS"); }
+        } else if (!strcmp(a, "--cgroup-v2")) { o.cg = CG_V2; o.cg2 = v; }
+        else if (!strcmp(a, "--isolate")) o.isolate = (int)num(v, a);
+        else if (!strcmp(a, "--userns")) o.userns = (int)num(v, a);
+        else if (!strcmp(a, "--netns")) o.netns = v;
+        else if (!strcmp(a, "--bind") || !strcmp(a, "--bind-rw")) {
+            if (o.nbinds == MAX_BINDS) { errno = E2BIG; die("too many binds"); }
+            char *s = strdup(v), *colon = strchr(s, ':');
+            if (colon) *colon = 0;
+            o.binds[o.nbinds++] = (struct bind){s, colon ? colon + 1 : s, a[6] == '-'};
+        } else if (!strcmp(a, "--env")) {
+            if (o.nenv == MAX_ENV) { errno = E2BIG; die("too many env"); }
+            o.env[o.nenv++] = (char *)v;
+        } else { errno = EINVAL; die("unknown option %s", a); }
+    }
+    if (i >= argc) { errno = EINVAL; die("no program given"); }
+    o.argv = argv + i;
+    if (!o.dir) { errno = EINVAL; die("--dir is required"); }
+    if (o.isolate && !o.root) { errno = EINVAL; die("--isolate needs --root"); }
+}
+
+static void write_id_map(pid_t pid, const char *file, unsigned id_in, unsigned id_out) {
+    char path[64], map[64];
+    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+    snprintf(map, sizeof map, "%u %u 1\n", id_in, id_out);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, map, strlen(map)) < 0) die("cannot write %s", path);
+    close(fd);
+}
+
+/* keep an empty network namespace alive for runs to join (cheaper than a new one each run) */
+static int hold_netns(void) {
+    if (unshare(CLONE_NEWNET)) die("unshare(CLONE_NEWNET)");
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    printf("ready\n");
+    fflush(stdout);
+    char buf[64];
+    while (read(0, buf, sizeof buf) > 0) {}
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc == 2 && !strcmp(argv[1], "--hold-netns")) return hold_netns();
+    parse(argc, argv);
+    setvbuf(stdout, NULL, _IOFBF, 4096);
+    if (o.drop && o.dir && chown(o.dir, o.uid, o.gid)) die("cannot chown %s", o.dir);
+    setup_cgroups();
+
+    int go[2], rep[2];
+    if (pipe2(go, O_CLOEXEC) || pipe2(rep, O_CLOEXEC)) die("pipe");
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+
+    int netfd = -1;
+    if (o.isolate && o.netns) {
+        netfd = open(o.netns, O_RDONLY | O_CLOEXEC);
+        if (netfd < 0) die("cannot open netns %s", o.netns);
+    }
+    long flags = SIGCHLD;
+    if (o.isolate) {
+        flags |= CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS;
+        if (!o.netns) flags |= CLONE_NEWNET;
+        if (o.userns) flags |= CLONE_NEWUSER;
+    }
+    uid_t outer_uid = getuid();
+    gid_t outer_gid = getgid();
+    pid_t init = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+    if (init < 0) die("clone with namespaces failed");
+    if (init == 0) {
+        close(go[1]);
+        close(rep[0]);
+        report_fd = rep[1];
+        sigprocmask(SIG_UNBLOCK, &chld, NULL);
+        if (netfd >= 0 && setns(netfd, CLONE_NEWNET)) child_fail(4);
+        return init_main(go[0]);
+    }
+    close(go[0]);
+    close(rep[1]);
+    if (netfd >= 0) close(netfd);
+    join_cgroups(init);
+    if (o.isolate && o.userns) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/setgroups", (int)init);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd >= 0) { if (write(fd, "deny", 4) < 0) {} close(fd); }
+        unsigned inner_uid = o.drop ? o.uid : outer_uid, inner_gid = o.drop ? o.gid : outer_gid;
+        write_id_map(init, "uid_map", inner_uid, outer_uid);
+        write_id_map(init, "gid_map", inner_gid, outer_gid);
+    }
+    double start = now();
+    if (write(go[1], "g", 1) != 1) die("cannot start the child");
+    close(go[1]);
+
+    int killed_cpu = 0, killed_wall = 0, init_status = 0;
+    struct rusage init_ru;
+    memset(&init_ru, 0, sizeof init_ru);
+    double cpu_limit = o.cpu_ms / 1000.0, wall_limit = o.wall_ms / 1000.0;
+    for (;;) {
+        pid_t p = wait4(init, &init_status, WNOHANG | __WALL, &init_ru);
+        if (p == init) break;
+        double elapsed = now() - start;
+        if (!killed_wall && wall_limit > 0 && elapsed > wall_limit) {
+            killed_wall = 1;
+            kill_run(init);
+        }
+        if (!killed_cpu && !killed_wall && cpu_limit > 0) {
+            double used = cgroup_cpu();
+            if (used > cpu_limit + 0.05) { killed_cpu = 1; kill_run(init); }
+        }
+        long wait_ns = POLL_NS;
+        if (wall_limit > 0) {
+            double left = wall_limit - elapsed;
+            if (left * 1e9 < wait_ns) wait_ns = left > 0 ? (long)(left * 1e9) + 1000000 : 1000000;
+        }
+        struct timespec ts = {wait_ns / 1000000000L, wait_ns % 1000000000L};
+        sigtimedwait(&chld, NULL, &ts);
+    }
+    double wall = now() - start;
+    if (!o.isolate) kill(-init, SIGKILL);
+    kill_cgroup();
+
+    struct child_report r;
+    memset(&r, 0, sizeof r);
+    ssize_t got = read(rep[0], &r, sizeof r);
+    int have_report = got == (ssize_t)sizeof r;
+
+    double cpu = cgroup_cpu();
+    if (cpu < 0) {
+        const struct rusage *ru = have_report && r.stage == 0 ? &r.ru : &init_ru;
+        cpu = ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6 + ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6;
+    }
+    long long peak = -1, oom = -1;
+    if (o.cg == CG_V1) {
+        peak = read_ll(cg_mem_dir, "memory.max_usage_in_bytes");
+        oom = read_key(cg_mem_dir, "memory.oom_control", "oom_kill");
+    } else if (o.cg == CG_V2) {
+        peak = read_ll(cg2_dir, "memory.peak");
+        oom = read_key(cg2_dir, "memory.events", "oom_kill");
+    }
+    long long max_rss = have_report && r.stage == 0 ? (long long)r.ru.ru_maxrss * 1024 : -1;
+    int memory_by_cgroup = cgroup_has_memory();
+    remove_cgroups();
+
+    int status = have_report && r.stage == 0 ? r.status : 0;
+    int exited = have_report && r.stage == 0 && WIFEXITED(status);
+    int sig = have_report && r.stage == 0 && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    if (!have_report && (killed_cpu || killed_wall || WIFSIGNALED(init_status))) sig = SIGKILL;
+    printf("{\"ok\": true, \"exited\": %s, \"exit_code\": %d, \"signal\": %d, \"cpu\": %.6f, "
+           "\"wall\": %.6f, \"memory\": %lld, \"max_rss\": %lld, \"oom_kills\": %lld, "
+           "\"killed_cpu\": %s, \"killed_wall\": %s, \"setup_stage\": %d, \"setup_errno\": %d, "
+           "\"reported\": %s, \"memory_by_cgroup\": %s}\n",
+           exited ? "true" : "false", exited ? WEXITSTATUS(status) : -1, sig, cpu, wall, peak, max_rss, oom,
+           killed_cpu ? "true" : "false", killed_wall ? "true" : "false", have_report ? r.stage : -1,
+           have_report ? r.err : 0, have_report ? "true" : "false", memory_by_cgroup ? "true" : "false");
+    return 0;
+}

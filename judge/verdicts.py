@@ -1,0 +1,42 @@
+"""Verdicts, as the IOI and Codeforces name them, plus the judge's own failure."""
+
+from __future__ import annotations
+
+import enum
+
+from judge.sandbox import RunStatus
+
+
+class Verdict(enum.StrEnum):
+    AC = "AC"  # accepted
+    PA = "PA"  # partially accepted (0 < outcome < 1)
+    WA = "WA"  # wrong answer
+    TLE = "TLE"  # CPU time limit
+    WTLE = "WTLE"  # wall time limit (sleeping, blocked, stopped)
+    MLE = "MLE"
+    RE = "RE"  # runtime error: non-zero exit or a signal
+    OLE = "OLE"  # output limit
+    CE = "CE"  # compilation error
+    PV = "PV"  # protocol violation (interactive tasks)
+    JE = "JE"  # judge error: the judge's fault, never scored as the submission's 0
+    SKIPPED = "SKIPPED"  # not run (early stop inside a failed subtask)
+
+    @property
+    def is_judge_error(self) -> bool:
+        return self is Verdict.JE
+
+
+RUN_STATUS_VERDICT = {
+    RunStatus.RUNTIME_ERROR: Verdict.RE,
+    RunStatus.TIME_LIMIT: Verdict.TLE,
+    RunStatus.WALL_LIMIT: Verdict.WTLE,
+    RunStatus.MEMORY_LIMIT: Verdict.MLE,
+    RunStatus.OUTPUT_LIMIT: Verdict.OLE,
+    RunStatus.SANDBOX_ERROR: Verdict.JE,
+}
+
+
+def verdict_for_outcome(outcome: float) -> Verdict:
+    if outcome >= 1.0:
+        return Verdict.AC
+    return Verdict.PA if outcome > 0.0 else Verdict.WA

@@ -1,0 +1,3 @@
+from olympicforge.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,43 @@
+"""The `olympicforge` command: one console script, a subcommand per area.
+
+Only dispatch lives here; each area owns its own parser and handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from rich.logging import RichHandler
+
+from olympicforge import __version__
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one clear line, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from judge import cli as judge_cli
+    from olympicforge import demo
+
+    parser = argparse.ArgumentParser(prog="olympicforge", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"olympicforge {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
+    areas = parser.add_subparsers(dest="area", required=True, metavar="COMMAND")
+    judge_cli.add_parser(areas)
+    demo.add_parser(areas)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = logging.WARNING - 10 * min(args.verbose, 2)
+    logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(show_path=False)])
+    try:
+        return int(args.handler(args) or 0)
+    except (UsageError, FileNotFoundError, ValueError) as exc:
+        print(f"olympicforge: error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,111 @@
+"""`olympicforge demo`: the main job on the embedded examples, no network.
+
+Today it judges every bundled example solution and checks each verdict
+against the one the example declares in its `judge.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from judge.batch import BatchIO
+from judge.checkers import Checker, comparator, load_checker
+from judge.compiler import Compiler
+from judge.evaluate import SubmissionResult, judge_submission
+from judge.sandbox import RunLimits
+from judge.testset import discover_tests
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@dataclass
+class ExampleTask:
+    """A bundled judge example: tests, solutions and the verdict each one must get."""
+
+    root: Path
+    spec: dict
+
+    @classmethod
+    def load(cls, root: Path) -> ExampleTask:
+        spec_file = root / "judge.json"
+        try:
+            spec = json.loads(spec_file.read_text())
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{spec_file}: unreadable example spec: {exc}") from exc
+        return cls(root, spec)
+
+    @property
+    def name(self) -> str:
+        return self.root.name
+
+    @property
+    def limits(self) -> RunLimits:
+        return RunLimits(cpu_time=self.spec["time_limit"], memory=int(self.spec["memory_limit_mb"] * 2**20))
+
+    def checker(self, compiler: Compiler) -> Checker:
+        if "checker" in self.spec:
+            return load_checker(self.root / self.spec["checker"], self.spec["checker_protocol"], compiler)
+        return comparator(self.spec.get("comparator", "whitediff"))
+
+    def judge(self, solution: str, compiler: Compiler, checker: Checker | None = None) -> SubmissionResult:
+        io = BatchIO("file") if self.spec.get("io") == "file" else BatchIO()
+        return judge_submission(
+            self.root / "solutions" / solution,
+            discover_tests(self.root / "tests"),
+            limits=self.limits,
+            checker=checker or self.checker(compiler),
+            io=io,
+            grader_files=[self.root / g for g in self.spec.get("grader", [])],
+            compiler=compiler,
+        )
+
+
+def example_tasks(root: Path = EXAMPLES / "judge") -> list[ExampleTask]:
+    return [ExampleTask.load(p) for p in sorted(root.iterdir()) if (p / "judge.json").exists()]
+
+
+def add_parser(areas: argparse._SubParsersAction) -> None:
+    demo = areas.add_parser("demo", help="judge the bundled examples (no network)")
+    demo.set_defaults(handler=cmd_demo)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=140)
+    compiler = Compiler()
+    console.print(f"sandbox backend: [bold]{compiler.sandbox.info.name}[/]")
+    for note in compiler.sandbox.info.notes:
+        console.print(f"[yellow]note: {note}[/]")
+    table = Table(title="olympicforge judge: bundled examples")
+    for column in ("task", "solution", "expected", "verdict", "tests", "max CPU ms", "max MB", "compile", "ok"):
+        table.add_column(column)
+    mismatches = 0
+    started = time.perf_counter()
+    with console.status("judging examples...") as status:
+        for task in example_tasks():
+            checker = task.checker(compiler)
+            for solution, expected in task.spec["expected"].items():
+                status.update(f"judging {task.name}/{solution}")
+                result = task.judge(solution, compiler, checker)
+                ok = str(result.verdict) == expected
+                mismatches += not ok
+                tests = result.tests
+                table.add_row(
+                    task.name, solution, expected, str(result.verdict), f"{result.passed}/{len(tests)}",
+                    f"{max((t.time for t in tests), default=0) * 1000:.0f}",
+                    f"{max((t.memory for t in tests), default=0) / 2**20:.1f}",
+                    "cached" if result.compile.cached else f"{result.compile.time:.1f}s",
+                    "[green]yes[/]" if ok else "[bold red]NO[/]",
+                )  # fmt: skip
+    console.print(table)
+    console.print(f"{table.row_count} solutions judged in {time.perf_counter() - started:.1f} s; "
+                  f"{mismatches} verdict mismatch(es)")  # fmt: skip
+    return 1 if mismatches else 0
