@@ -198,6 +198,33 @@ static double cgroup_cpu(void) {
     return -1;
 }
 
+/* Without a cgroup: CPU seconds of the init's children (the program and any
+ * orphans it adopted), read from /proc, so a CPU limit can still be enforced
+ * while they run and a killed run still reports the CPU it used. */
+static double children_cpu(pid_t init) {
+    char path[64], buf[8192], stat[1024];
+    snprintf(path, sizeof path, "/proc/%d/task/%d", (int)init, (int)init);
+    if (read_file(path, "children", buf, sizeof buf)) return -1;
+    double ticks = 0, hz = (double)sysconf(_SC_CLK_TCK);
+    for (char *p = buf; *p; ) {
+        char dir[64];
+        snprintf(dir, sizeof dir, "/proc/%d", atoi(p));
+        if (read_file(dir, "stat", stat, sizeof stat) == 0) {
+            char *q = strrchr(stat, ')');
+            unsigned long long f[20] = {0};
+            /* fields after the command: state ppid pgrp session tty tpgid flags minflt cminflt majflt
+               cmajflt utime stime cutime cstime */
+            if (q && sscanf(q + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %llu %llu",
+                            &f[0], &f[1], &f[2], &f[3]) == 4)
+                ticks += f[0] + f[1] + f[2] + f[3];
+        }
+        p = strchr(p, ' ');
+        if (!p) break;
+        while (*p == ' ') p++;
+    }
+    return ticks / hz;
+}
+
 static int cgroup_empty(const char *dir) {
     char buf[64];
     if (!dir[0] || read_file(dir, "cgroup.procs", buf, sizeof buf)) return 1;
@@ -340,7 +367,10 @@ static void exec_program(int fds[3]) {
     long long mem = (long long)o.mem_kb * 1024;
     long long stack = o.stack_kb > 0 ? (long long)o.stack_kb * 1024 : mem;
     set_rlimit(RLIMIT_STACK, stack > 0 ? (rlim_t)stack : RLIM_INFINITY);
-    if (o.cpu_ms > 0) set_rlimit(RLIMIT_CPU, (rlim_t)(o.cpu_ms / 1000 + 2)); /* backstop */
+    if (o.cpu_ms > 0) { /* backstop only: the launcher polls CPU and kills at the limit */
+        struct rlimit rl = {(rlim_t)(o.cpu_ms / 1000 + 1), (rlim_t)(o.cpu_ms / 1000 + 2)};
+        if (setrlimit(RLIMIT_CPU, &rl)) child_fail(35);
+    }
     if (o.fsize_kb > 0) set_rlimit(RLIMIT_FSIZE, (rlim_t)o.fsize_kb * 1024);
     set_rlimit(RLIMIT_NOFILE, (rlim_t)o.nofile);
     set_rlimit(RLIMIT_CORE, 0);
@@ -536,6 +566,7 @@ int main(int argc, char **argv) {
     close(go[1]);
 
     int killed_cpu = 0, killed_wall = 0, init_status = 0;
+    double last_cpu = 0;
     struct rusage init_ru;
     memset(&init_ru, 0, sizeof init_ru);
     double cpu_limit = o.cpu_ms / 1000.0, wall_limit = o.wall_ms / 1000.0;
@@ -547,9 +578,10 @@ int main(int argc, char **argv) {
             killed_wall = 1;
             kill_run(init);
         }
-        if (!killed_cpu && !killed_wall && cpu_limit > 0) {
-            double used = cgroup_cpu();
-            if (used > cpu_limit + 0.05) { killed_cpu = 1; kill_run(init); }
+        if (!killed_cpu && !killed_wall) {
+            double used = o.cg != CG_NONE ? cgroup_cpu() : children_cpu(init);
+            if (used > last_cpu) last_cpu = used;
+            if (cpu_limit > 0 && used > cpu_limit + 0.05) { killed_cpu = 1; kill_run(init); }
         }
         long wait_ns = POLL_NS;
         if (wall_limit > 0) {
@@ -569,10 +601,11 @@ int main(int argc, char **argv) {
     int have_report = got == (ssize_t)sizeof r;
 
     double cpu = cgroup_cpu();
-    if (cpu < 0) {
-        const struct rusage *ru = have_report && r.stage == 0 ? &r.ru : &init_ru;
+    if (cpu < 0 && have_report && r.stage == 0) {
+        const struct rusage *ru = &r.ru;
         cpu = ru->ru_utime.tv_sec + ru->ru_utime.tv_usec / 1e6 + ru->ru_stime.tv_sec + ru->ru_stime.tv_usec / 1e6;
     }
+    if (cpu < last_cpu) cpu = last_cpu; /* killed before it could report: the last reading */
     long long peak = -1, oom = -1;
     if (o.cg == CG_V1) {
         peak = read_ll(cg_mem_dir, "memory.max_usage_in_bytes");

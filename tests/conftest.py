@@ -1,0 +1,96 @@
+"""Shared fixtures: a private judge cache per test session, helpers to judge code."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# A fresh cache per session: compile-cache hits from earlier runs must not hide bugs.
+os.environ.setdefault("OLYMPICFORGE_CACHE", tempfile.mkdtemp(prefix="olympicforge-test-cache-"))
+
+from judge.batch import BatchIO  # noqa: E402
+from judge.checkers import Checker, WhiteDiff  # noqa: E402
+from judge.compiler import CompileOptions, Compiler  # noqa: E402
+from judge.evaluate import SubmissionResult, judge_submission  # noqa: E402
+from judge.sandbox import RunLimits, Sandbox  # noqa: E402
+from judge.sandbox.sandbox import UID_BASE  # noqa: E402
+from judge.testset import TestCase  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+TEST_COMPILE_LIMITS = RunLimits(cpu_time=4.0, wall_time=10.0, memory=512 << 20, processes=32,
+                                file_size=64 << 20, open_files=256)  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Sandbox:
+    box = Sandbox()
+    yield box
+    box.close()
+
+
+@pytest.fixture(scope="session")
+def compiler(sandbox: Sandbox) -> Compiler:
+    return Compiler(sandbox, CompileOptions(limits=TEST_COMPILE_LIMITS))
+
+
+def write_tests(directory: Path, cases: list[tuple[str, str]]) -> list[TestCase]:
+    directory.mkdir(parents=True, exist_ok=True)
+    tests = []
+    for number, (given, expected) in enumerate(cases, 1):
+        (directory / f"{number}.in").write_text(given)
+        (directory / f"{number}.out").write_text(expected)
+        tests.append(TestCase(str(number), directory / f"{number}.in", directory / f"{number}.out"))
+    return tests
+
+
+@pytest.fixture
+def judge_code(tmp_path: Path, compiler: Compiler):
+    """judge_code(source, cases, suffix='.cpp', **options) -> SubmissionResult."""
+
+    def run(
+        code: str,
+        cases: list[tuple[str, str]] = (("", ""),),
+        suffix: str = ".cpp",
+        limits: RunLimits | None = None,
+        checker: Checker | None = None,
+        io: BatchIO | None = None,
+        using: Compiler | None = None,
+        workers: int = 1,
+    ) -> SubmissionResult:
+        source = tmp_path / f"sol{suffix}"
+        source.write_text(code)
+        tests = write_tests(tmp_path / "tests", list(cases))
+        return judge_submission(
+            source, tests, limits=limits or RunLimits(cpu_time=1.0, memory=256 << 20),
+            checker=checker or WhiteDiff(), io=io, compiler=using or compiler, workers=workers,
+        )  # fmt: skip
+
+    return run
+
+
+def sandbox_processes() -> list[str]:
+    """Processes still running under a sandbox uid (there must be none between runs)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        uid_line = next((ln for ln in status.splitlines() if ln.startswith("Uid:")), "")
+        uids = [int(u) for u in uid_line.split()[1:]]
+        if any(u >= UID_BASE for u in uids):
+            found.append(f"{entry.name}: {status.splitlines()[0]}")
+    return found
+
+
+def leftover_cgroups(sandbox: Sandbox) -> list[Path]:
+    setup = sandbox.cgroup
+    if setup is None:
+        return []
+    parents = [setup.v1_memory, setup.v1_cpuacct, setup.v1_pids, setup.v2_parent]
+    return [child for p in parents if p for child in p.glob("run-*")]
