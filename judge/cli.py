@@ -24,6 +24,12 @@ VERDICT_STYLE = {"AC": "green", "PA": "yellow", "WA": "red", "CE": "magenta", "J
 EXIT_JUDGE_ERROR = 3
 
 
+def wide_console(**kwargs) -> Console:
+    """A console that does not fold tables to 80 columns when output is piped."""
+    console = Console(**kwargs)
+    return console if console.is_terminal else Console(width=140, **kwargs)
+
+
 def add_parser(areas: argparse._SubParsersAction) -> None:
     judge = areas.add_parser("judge", help="compile and judge submissions")
     verbs = judge.add_subparsers(dest="verb", required=True, metavar="VERB")
@@ -87,7 +93,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         json.dump(result.to_dict(), sys.stdout, indent=2)
         print()
     else:
-        print_result(result, args.source.name, Console())
+        print_result(result, args.source.name, wide_console())
     return EXIT_JUDGE_ERROR if result.has_judge_error else 0
 
 

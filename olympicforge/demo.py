@@ -12,10 +12,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 
 from judge.batch import BatchIO
+from judge.cli import wide_console
 from judge.checkers import Checker, comparator, load_checker
 from judge.compiler import Compiler
 from judge.evaluate import SubmissionResult, judge_submission
@@ -77,9 +77,7 @@ def add_parser(areas: argparse._SubParsersAction) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=140)
+    console = wide_console()
     compiler = Compiler()
     console.print(f"sandbox backend: [bold]{compiler.sandbox.info.name}[/]")
     for note in compiler.sandbox.info.notes:
