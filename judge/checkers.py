@@ -73,19 +73,22 @@ def _tokens(path: Path) -> Iterator[bytes]:
             yield rest
 
 
+def _canonical(line: bytes | None) -> bytes | None:
+    """A line with whitespace runs collapsed and ends stripped (None past the end)."""
+    return None if line is None else b" ".join(line.split())
+
+
 class WhiteDiff(Checker):
     """CMS white-diff: lines compared with whitespace runs collapsed and ends stripped;
     trailing blank lines are ignored; numbers are compared as text (`1.0` != `1`)."""
 
     def check(self, input_file: Path, answer_file: Path, output_file: Path) -> CheckResult:
         for number, (expected, got) in enumerate(zip_longest(_lines(answer_file), _lines(output_file)), 1):
-            want = b" ".join(expected.split()) if expected is not None else b""
-            have = b" ".join(got.split()) if got is not None else b""
-            if want != have:
+            want, have = _canonical(expected), _canonical(got)
+            if (want or b"") != (have or b""):
                 return CheckResult(
-                    0.0, f"Output isn't correct: line {number}: expected {_short(want if expected is not None else None)}"
-                    f", got {_short(have if got is not None else None)}",
-                )  # fmt: skip
+                    0.0, f"Output isn't correct: line {number}: expected {_short(want)}, got {_short(have)}"
+                )
         return CheckResult(1.0, "Output is correct")
 
 

@@ -42,15 +42,24 @@ def add_parser(areas: argparse._SubParsersAction) -> None:
     run.add_argument("--output-limit", type=float, default=64, help="MB of output per file (default 64)")
     run.add_argument("--checker", type=Path, help="checker source (.cpp or .py)")
     run.add_argument("--checker-protocol", choices=["cms", "testlib", "python"], default="cms")
-    run.add_argument("--comparator", choices=["whitediff", "tokens", "float"], default="whitediff",
-                     help="built-in comparison when no --checker is given (default: CMS white-diff)")
+    run.add_argument(
+        "--comparator",
+        choices=["whitediff", "tokens", "float"],
+        default="whitediff",
+        help="built-in comparison when no --checker is given (default: CMS white-diff)",
+    )
     run.add_argument("--abs-tol", type=float, default=1e-6)
     run.add_argument("--rel-tol", type=float, default=1e-6)
     run.add_argument("--file-io", action="store_true", help="the program reads input.txt, writes output.txt")
     run.add_argument("--input-name", default="input.txt")
     run.add_argument("--output-name", default="output.txt")
-    run.add_argument("--grader", type=Path, action="append", default=[],
-                     help="grader/header file compiled with the submission (repeatable)")
+    run.add_argument(
+        "--grader",
+        type=Path,
+        action="append",
+        default=[],
+        help="grader/header file compiled with the submission (repeatable)",
+    )
     run.add_argument("--flags", help="C++ compiler flags replacing the contest defaults")
     run.add_argument("--workers", type=int, default=default_workers())
     run.add_argument("--backend", default="auto", choices=["auto", "cgroup-v2", "cgroup-v1", "rlimit"])

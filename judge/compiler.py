@@ -270,7 +270,7 @@ class Compiler:
             return "CE", "no C++ source file among " + ", ".join(f.name for f in files), None, False
         cxx = os.path.realpath(shutil.which(self.options.cxx) or self.options.cxx)
         pch_dir = precompiled_header(self.options.cxx, flags) if self.options.use_pch else None
-        for use_pch in ([True, False] if pch_dir else [False]):
+        for use_pch in [True, False] if pch_dir else [False]:
             binds = [Bind(pch_dir, "/pch")] if use_pch else []
             include = ["-I", self.sandbox.program_path(binds[0])] if use_pch else []
             out = "prog" if self.sandbox.isolation != "none" else str(box / "prog")

@@ -15,8 +15,8 @@ from pathlib import Path
 from rich.table import Table
 
 from judge.batch import BatchIO
-from judge.cli import wide_console
 from judge.checkers import Checker, comparator, load_checker
+from judge.cli import wide_console
 from judge.compiler import Compiler
 from judge.evaluate import SubmissionResult, judge_submission
 from judge.sandbox import RunLimits

@@ -14,7 +14,7 @@ from judge.verdicts import Verdict
 def files(tmp_path):
     def make(answer: str, output: str, given: str = "in\n") -> tuple[Path, Path, Path]:
         paths = tmp_path / "input", tmp_path / "answer", tmp_path / "output"
-        for path, text in zip(paths, (given, answer, output)):
+        for path, text in zip(paths, (given, answer, output), strict=True):
             path.write_text(text)
         return paths
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-from pathlib import Path
 
 import pytest
-
 from conftest import REPO
+
 from olympicforge.cli import main
 from olympicforge.demo import example_tasks
 

@@ -101,7 +101,9 @@ def test_compile_error_carries_the_message_without_sandbox_paths(compiler):
 
 def test_grader_and_header_link_with_the_submission(compiler):
     header = SourceFile("task.h", b"int answer();\n")
-    grader = SourceFile("grader.cpp", b'#include <cstdio>\n#include "task.h"\nint main(){ std::printf("%d", answer()); }\n')
+    grader = SourceFile(
+        "grader.cpp", b'#include <cstdio>\n#include "task.h"\nint main(){ std::printf("%d", answer()); }\n'
+    )
     solution = SourceFile("task.cpp", b'#include "task.h"\nint answer(){ return 42; }\n')
     assert compiler.compile([solution, grader, header]).ok
     broken = SourceFile("task.cpp", b'#include "task.h"\nint other(){ return 42; }\n')

@@ -15,14 +15,14 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from conftest import leftover_cgroups, sandbox_processes, write_tests
+
 from judge.compiler import SourceFile
 from judge.evaluate import judge_submission
 from judge.sandbox import RunLimits
 from judge.verdicts import Verdict
 
-AB = "#include <cstdio>\nint main(){long long a,b;std::scanf(\"%lld %lld\",&a,&b);std::printf(\"%lld\\n\",a+b);}\n"
+AB = '#include <cstdio>\nint main(){long long a,b;std::scanf("%lld %lld",&a,&b);std::printf("%lld\\n",a+b);}\n'
 LIMITS = RunLimits(cpu_time=1.0, memory=256 << 20)
 
 
@@ -168,14 +168,14 @@ def test_kill_minus_one_spares_other_runs(judge_code, unharmed, compiler, tmp_pa
     sleeper_dir.mkdir()
 
     sleeper = sleeper_dir / "sleeper.cpp"
-    sleeper.write_text("#include <unistd.h>\n#include <cstdio>\nint main(){ usleep(1500000); std::puts(\"alive\"); }")
+    sleeper.write_text('#include <unistd.h>\n#include <cstdio>\nint main(){ usleep(1500000); std::puts("alive"); }')
     tests = write_tests(sleeper_dir / "tests", [("", "alive\n")])
     compiler.compile([SourceFile.read(sleeper)])  # compile before the race
     outcome = {}
     thread = threading.Thread(target=lambda: outcome.update(r=judge_submission(sleeper, tests, compiler=compiler)))
     thread.start()
     time.sleep(0.5)
-    killer = "#include <csignal>\n#include <cstdio>\nint main(){ kill(-1, SIGKILL); std::puts(\"done\"); }"
+    killer = '#include <csignal>\n#include <cstdio>\nint main(){ kill(-1, SIGKILL); std::puts("done"); }'
     result = judge_code(killer, [("", "done\n")])
     thread.join()
     assert verdicts(result) == ["AC"]

@@ -12,13 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import TEST_COMPILE_LIMITS, leftover_cgroups, sandbox_processes
-from judge.compiler import CompileOptions, Compiler
-from judge.sandbox import RunLimits, Sandbox, SandboxError
-from judge.sandbox import cgroups
 
-AB = "#include <cstdio>\nint main(){long long a,b;std::scanf(\"%lld %lld\",&a,&b);std::printf(\"%lld\\n\",a+b);}\n"
+from judge.compiler import CompileOptions, Compiler
+from judge.sandbox import RunLimits, Sandbox, SandboxError, cgroups
+
+AB = '#include <cstdio>\nint main(){long long a,b;std::scanf("%lld %lld",&a,&b);std::printf("%lld\\n",a+b);}\n'
 LOOP = "int main(){ volatile unsigned long x = 0; for (;;) x++; }"
 HOG = """#include <vector>
 #include <cstdio>
@@ -41,6 +40,7 @@ def daemons() -> list[str]:
         except OSError:
             pass
     return found
+
 
 BACKENDS = [
     ("cgroup-v1", "namespaces"),
@@ -91,7 +91,7 @@ def test_basic_verdicts(backend_compiler, judge_code, code, expected):
 
 
 def test_cpu_time_is_measured(backend_compiler, judge_code):
-    code = "#include <ctime>\n#include <cstdio>\nint main(){ while (clock() < CLOCKS_PER_SEC / 4) {} std::puts(\"ok\"); }"
+    code = '#include <ctime>\n#include <cstdio>\nint main(){ while (clock() < CLOCKS_PER_SEC / 4) {} std::puts("ok"); }'
     result = judge_code(code, [("", "ok\n")], using=backend_compiler)
     assert 0.2 <= result.tests[0].time <= 0.35
 
@@ -120,3 +120,12 @@ def test_unavailable_backend_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(cgroups, "detect_v1", lambda: None)
     with pytest.raises(SandboxError, match="cgroup-v1 is not available"):
         Sandbox(backend="cgroup-v1")
+
+
+def test_stale_run_cgroups_are_removed_at_start(sandbox):
+    setup = sandbox.cgroup
+    assert setup is not None
+    stale = setup.v1_pids / "run-999999999" if setup.version == 1 else setup.v2_parent / "run-999999999"
+    stale.mkdir()
+    assert cgroups.remove_stale_runs(setup) >= 1
+    assert not stale.exists()

@@ -9,6 +9,7 @@ puts on us (a container, a CI slice) still apply to what we run.
 from __future__ import annotations
 
 import os
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,9 +111,30 @@ def detect_v1() -> CgroupSetup | None:
                     parents[ctrl] = parent
     if len(parents) != len(V1_CONTROLLERS):
         return None
-    return CgroupSetup(
-        version=1, v1_memory=parents["memory"], v1_cpuacct=parents["cpuacct"], v1_pids=parents["pids"]
-    )
+    return CgroupSetup(version=1, v1_memory=parents["memory"], v1_cpuacct=parents["cpuacct"], v1_pids=parents["pids"])
+
+
+def remove_stale_runs(setup: CgroupSetup) -> int:
+    """Remove run cgroups left by launchers that died (killed judge, power loss).
+
+    A run cgroup is named after its launcher's pid; one whose launcher is gone
+    is emptied (its processes killed) and removed. Returns how many were removed.
+    """
+    removed = 0
+    parents = [setup.v1_memory, setup.v1_cpuacct, setup.v1_pids, setup.v2_parent]
+    for parent in filter(None, parents):
+        for run in parent.glob("run-*"):
+            pid = run.name.removeprefix("run-")
+            if not pid.isdigit() or Path(f"/proc/{pid}").exists():
+                continue
+            try:
+                for victim in (run / "cgroup.procs").read_text().split():
+                    os.kill(int(victim), signal.SIGKILL)
+                run.rmdir()
+                removed += 1
+            except OSError:
+                pass  # still busy: the next start tries again
+    return removed
 
 
 def detect() -> CgroupSetup | None:

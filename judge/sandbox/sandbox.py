@@ -115,6 +115,8 @@ class Sandbox:
     def __init__(self, backend: str = "auto", isolation: str = "auto") -> None:
         self.launcher = launcher_path()
         self.cgroup = self._choose_cgroup(backend)
+        if self.cgroup is not None and cgroups.remove_stale_runs(self.cgroup):
+            log.info("removed run cgroups left by launchers that died")
         self.isolation = self._choose_isolation(isolation)
         self.root_dir = cache_dir() / "sandbox-root"  # empty mount point, per-run tmpfs goes here
         self.root_dir.mkdir(exist_ok=True)
@@ -261,9 +263,7 @@ class Sandbox:
             raise SandboxError(f"sandbox launcher: {raw.get('error')}")
         return self._classify(raw, limits, kwargs.get("stdout"), kwargs.get("stderr"))
 
-    def _classify(
-        self, raw: dict, limits: RunLimits, stdout: Path | None, stderr: Path | None
-    ) -> RunResult:
+    def _classify(self, raw: dict, limits: RunLimits, stdout: Path | None, stderr: Path | None) -> RunResult:
         backend = self.info.name
         exit_code = raw["exit_code"] if raw["exited"] else None
         sig = raw["signal"] or None

@@ -1,0 +1,77 @@
+"""Sandbox details: defaults, launcher arguments, judge-side failures are JE."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from judge.batch import run_batch_test
+from judge.checkers import WhiteDiff
+from judge.compiler import SourceFile
+from judge.sandbox import RunLimits, RunStatus, SandboxError
+from judge.sandbox.cgroups import CgroupSetup
+from judge.testset import TestCase, discover_tests
+from judge.verdicts import Verdict
+
+
+def test_wall_limit_defaults_to_twice_the_cpu_limit_plus_one():
+    assert RunLimits(cpu_time=1.5).effective_wall_time == 4.0
+    assert RunLimits(cpu_time=1.0, wall_time=7.0).effective_wall_time == 7.0
+    assert RunLimits(cpu_time=None).effective_wall_time is None
+
+
+def test_launcher_arguments_for_each_cgroup_version():
+    v1 = CgroupSetup(1, Path("/m"), Path("/c"), Path("/p"))
+    assert v1.launcher_args() == ["--cgroup-v1", "/m:/c:/p"] and v1.name == "cgroup-v1"
+    v2 = CgroupSetup(2, v2_parent=Path("/sys/fs/cgroup/olympicforge"))
+    assert v2.launcher_args() == ["--cgroup-v2", "/sys/fs/cgroup/olympicforge"] and v2.name == "cgroup-v2"
+
+
+def test_stack_defaults_to_the_memory_limit(sandbox, tmp_path):
+    cmd = sandbox.command(["/prog"], work_dir=tmp_path, limits=RunLimits(memory=64 << 20))
+    assert "--mem-kb" in cmd and "--stack-kb" not in cmd  # the launcher uses the memory limit as stack
+    cmd = sandbox.command(["/prog"], work_dir=tmp_path, limits=RunLimits(memory=64 << 20, stack=8 << 20))
+    assert cmd[cmd.index("--stack-kb") + 1] == str(8 << 10)
+
+
+def test_a_setup_failure_is_a_sandbox_error_not_the_programs(sandbox, tmp_path):
+    box = tmp_path / "box"
+    box.mkdir()
+    result = sandbox.run(["/bin/true"], work_dir=box, limits=RunLimits(), stdin=tmp_path / "missing.in")
+    assert result.status == RunStatus.SANDBOX_ERROR
+    assert "stage 1" in result.message
+
+
+def test_a_missing_program_is_a_sandbox_error(sandbox, tmp_path):
+    box = tmp_path / "box"
+    box.mkdir()
+    result = sandbox.run(["/no/such/program"], work_dir=box, limits=RunLimits())
+    assert result.status == RunStatus.SANDBOX_ERROR
+
+
+def test_launcher_rejects_bad_arguments(sandbox, tmp_path, monkeypatch):
+    original = sandbox.command
+    monkeypatch.setattr(sandbox, "command", lambda *a, **k: [*original(*a, **k)[:1], "--bogus", "1", "--", "x"])
+    with pytest.raises(SandboxError, match="unknown option --bogus"):
+        sandbox.run(["/bin/true"], work_dir=tmp_path, limits=RunLimits())
+
+
+def test_batch_test_with_unreadable_input_is_je(compiler, tmp_path):
+    program = compiler.compile([SourceFile("p.cpp", b"int main(){}")]).executable
+    test = TestCase("gone", tmp_path / "gone.in", tmp_path / "gone.out")
+    result = run_batch_test(program, test, RunLimits(), WhiteDiff(), compiler.sandbox)
+    assert result.verdict == Verdict.JE
+
+
+def test_tests_are_discovered_in_natural_order(tmp_path):
+    for name in ("10", "2", "1-10", "1-02"):
+        (tmp_path / f"{name}.in").write_text("")
+        (tmp_path / f"{name}.ans").write_text("")
+    assert [t.name for t in discover_tests(tmp_path)] == ["1-02", "1-10", "2", "10"]
+    assert discover_tests(tmp_path)[0].answer.suffix == ".ans"
+
+
+def test_empty_test_folder_is_an_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="holds no NAME.in"):
+        discover_tests(tmp_path)
