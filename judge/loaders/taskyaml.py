@@ -1,0 +1,198 @@
+"""Load a `task.yaml` package (IOI 2019-2023 community mirror layout).
+
+Real files `extends:` a base file, use custom tags (`!zip`, `!cppcompile`)
+and contain a duplicated mapping key (two `output:` globs in one test group):
+all three are accepted here. Tests are gzip-compressed and selected by globs.
+"""
+
+from __future__ import annotations
+
+import glob as globlib
+import re
+from pathlib import Path
+
+import yaml
+
+from judge.loaders.common import (
+    PackageError,
+    make_workspace,
+    materialize,
+    parse_bytes,
+    parse_seconds,
+    source_files,
+    year_and_day,
+)
+from judge.task import ReferenceSolution, ScoreType, Subtask, Task, TaskTest, TaskType
+
+
+class Repeated(list):
+    """Values of a key that appeared more than once in one mapping."""
+
+
+class PackageYamlLoader(yaml.SafeLoader):
+    """SafeLoader that keeps unknown tags as plain values and repeated keys as `Repeated`."""
+
+
+def _construct_mapping(loader: PackageYamlLoader, node: yaml.MappingNode) -> dict:
+    loader.flatten_mapping(node)
+    mapping: dict = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        value = loader.construct_object(value_node, deep=True)
+        if key in mapping:
+            previous = mapping[key]
+            mapping[key] = (
+                Repeated([*previous, value]) if isinstance(previous, Repeated) else Repeated([previous, value])
+            )
+        else:
+            mapping[key] = value
+    return mapping
+
+
+def _construct_unknown(loader: PackageYamlLoader, tag_suffix: str, node: yaml.Node):
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return _construct_mapping(loader, node)
+
+
+PackageYamlLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+PackageYamlLoader.add_multi_constructor("!", _construct_unknown)
+
+
+def read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.load(path.read_text(), Loader=PackageYamlLoader)  # noqa: S506 - SafeLoader subclass
+    except FileNotFoundError:
+        raise PackageError(f"{path}: missing") from None
+    except yaml.YAMLError as exc:
+        raise PackageError(f"{path}: unreadable YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise PackageError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def read_task_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+    """The task.yaml with its `extends:` chain merged in (base first)."""
+    path = path.resolve()
+    if path in seen:
+        raise PackageError(f"{path}: `extends` loops back to itself")
+    data = read_yaml(path)
+    parent = data.pop("extends", None)
+    if parent:
+        data = _merge(read_task_yaml(path.parent / str(parent), (*seen, path)), data)
+    return data
+
+
+def is_task_yaml_package(path: Path) -> bool:
+    return (path.is_dir() and (path / "task.yaml").exists()) or path.name.endswith("task.yaml")
+
+
+def _globs(value) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _test_name(file: Path) -> str:
+    return re.sub(r"\.(in|out|ans)(\.gz)?$", "", file.name)
+
+
+def load_task_yaml(path: str | Path) -> Task:
+    path = Path(path)
+    yaml_file = path / "task.yaml" if path.is_dir() else path
+    root = yaml_file.parent
+    data = read_task_yaml(yaml_file)
+    where = str(yaml_file)
+    for key in ("name", "time_limit", "memory_limit", "subtasks"):
+        if key not in data:
+            raise PackageError(f"{where}: missing key {key!r}")
+    code = str(data["name"]).lower()
+    workspace = make_workspace(code)
+    options = data.get("score_options") or {}
+    score_type = {"GROUP_MIN": ScoreType.GROUP_MIN, "SUM": ScoreType.SUM}.get(str(options.get("type", "GROUP_MIN")))
+    if score_type is None:
+        raise PackageError(f"{where}: unknown score_options.type {options.get('type')!r}")
+    year, day = year_and_day(root)
+    task = Task(
+        code=code, name=str(data.get("long_name") or data["name"]),
+        time_limit=parse_seconds(data["time_limit"], where), memory_limit=parse_bytes(data["memory_limit"], where),
+        score_precision=int(options.get("decimal_places", 2)), score_type=score_type, year=year, day=day,
+        source=path, workspace=workspace,
+    )  # fmt: skip
+    _task_type(task, data.get("task_type", "BATCH"), root, where)
+    flags = (data.get("cpp_config") or {}).get("gcc_args")
+    if flags:
+        task.compile_flags = tuple(str(flags).split())
+    for grader in _globs(data.get("grader")):
+        file = root / grader
+        if file.suffix in (".cpp", ".h", ".hpp"):
+            if not file.exists():
+                raise PackageError(f"{where}: grader file {grader} does not exist")
+            task.graders[file.name] = file.read_bytes()
+    if data.get("checker"):
+        checker = root / str(data["checker"])
+        if not checker.exists():
+            raise PackageError(f"{where}: checker {checker} does not exist")
+        task.checker = {**source_files(checker.parent), "checker.cpp": checker.read_bytes()}
+        if checker.name != "checker.cpp":
+            task.checker.pop(checker.name, None)
+    _subtasks(task, data["subtasks"], root, Path(workspace.name), where)
+    for label, expected in (data.get("test_submissions") or {}).items():
+        task.solutions.append(ReferenceSolution(str(label), root / str(label), expected_score=float(expected)))
+    task.check()
+    return task
+
+
+def _task_type(task: Task, raw, root: Path, where: str) -> None:
+    spec = raw if isinstance(raw, dict) else {"type": raw}
+    kind = str(spec.get("type", "BATCH")).upper()
+    kinds = {"BATCH": TaskType.BATCH, "OUTPUT_ONLY": TaskType.OUTPUT_ONLY, "COMMUNICATION": TaskType.COMMUNICATION,
+             "BATCH_AND_OUTPUT": TaskType.BATCH_AND_OUTPUT}  # fmt: skip
+    if kind not in kinds:
+        raise PackageError(f"{where}: unknown task_type {kind!r}")
+    task.task_type = kinds[kind]
+    if task.task_type == TaskType.COMMUNICATION:
+        task.num_processes = int(spec.get("num_processes", 1))
+        task.user_io = str(spec.get("user_io", "std_io"))
+        manager = spec.get("manager")
+        if not manager or not (root / str(manager)).exists():
+            raise PackageError(f"{where}: Communication task needs an existing manager (got {manager!r})")
+        task.graders["manager.cpp"] = (root / str(manager)).read_bytes()
+
+
+def _subtasks(task: Task, raw: list, root: Path, workspace: Path, where: str) -> None:
+    if not isinstance(raw, list) or not raw:
+        raise PackageError(f"{where}: subtasks must be a non-empty list")
+    width = len(str(len(raw)))
+    for index, spec in enumerate(raw):
+        names: list[str] = []
+        for group in spec.get("testcases") or []:
+            inputs = [Path(f) for g in _globs(group.get("input")) for f in sorted(globlib.glob(str(root / g)))]
+            outputs = {_test_name(Path(f)): Path(f) for g in _globs(group.get("output"))
+                       for f in sorted(globlib.glob(str(root / g)))}  # fmt: skip
+            if not inputs:
+                raise PackageError(f"{where}: subtask {index}: no test inputs match {_globs(group.get('input'))}")
+            for file in inputs:
+                name = _test_name(file)
+                if name not in outputs:
+                    raise PackageError(f"{where}: test {file.name} has no output among {_globs(group.get('output'))}")
+                if name not in task.tests:
+                    task.tests[name] = TaskTest(
+                        name, materialize(file, workspace / "tests" / f"{name}.in"),
+                        materialize(outputs[name], workspace / "tests" / f"{name}.out"),
+                    )  # fmt: skip
+                if name not in names:
+                    names.append(name)
+        task.subtasks.append(Subtask(f"{index:0{width}d}", float(spec.get("points", 0)), names))

@@ -1,0 +1,140 @@
+"""The layout-free task model every loader produces and every runner consumes.
+
+A `Task` holds what judging needs: limits, the task type and its parameters,
+grader/manager/checker files as bytes, tests as files on disk, and subtasks.
+Loaders (CMS export, task.yaml, dataset rows) only fill it in.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class TaskType(enum.StrEnum):
+    BATCH = "Batch"
+    COMMUNICATION = "Communication"
+    OUTPUT_ONLY = "OutputOnly"
+    BATCH_AND_OUTPUT = "BatchAndOutput"
+
+
+class ScoreType(enum.StrEnum):
+    GROUP_MIN = "GroupMin"  # subtask score = min outcome x points (IOI)
+    SUM = "Sum"  # subtask score = mean outcome x points
+
+
+@dataclass
+class Subtask:
+    name: str  # e.g. "00-samples", "01-len64"
+    points: float
+    tests: list[str]
+    output_only: bool = False  # BatchAndOutput: answered by a submitted output file only
+    output_optional: bool = False  # BatchAndOutput: a submitted output file or running the code
+
+
+@dataclass(frozen=True)
+class TaskTest:
+    name: str
+    input: Path
+    answer: Path
+
+
+@dataclass
+class ReferenceSolution:
+    """A solution the package ships, with what the package expects of it."""
+
+    label: str  # path inside the package, e.g. "model_solution/a.cpp" or "solution/x.cpp"
+    source: Path
+    expected_verdict: str | None = None  # CMS verdict folder: model_solution, correct, time_limit, ...
+    expected_score: float | None = None  # task.yaml test_submissions: expected total
+
+
+@dataclass
+class Task:
+    code: str
+    name: str
+    time_limit: float  # seconds
+    memory_limit: int  # bytes
+    task_type: TaskType = TaskType.BATCH
+    score_precision: int = 2
+    score_type: ScoreType = ScoreType.GROUP_MIN
+    year: int | None = None
+    day: str | None = None
+    num_processes: int = 1
+    user_io: str = "std_io"  # Communication: std_io | fifo_io
+    manager_args: list[str] = field(default_factory=list)
+    graders: dict[str, bytes] = field(default_factory=dict)  # grader.cpp/stub.cpp/manager.cpp/headers
+    checker: dict[str, bytes] = field(default_factory=dict)  # checker.cpp and its headers (CMS protocol)
+    compile_flags: tuple[str, ...] | None = None  # None: the judge's contest defaults
+    tests: dict[str, TaskTest] = field(default_factory=dict)
+    subtasks: list[Subtask] = field(default_factory=list)
+    solutions: list[ReferenceSolution] = field(default_factory=list)
+    source: Path | None = None  # where it was loaded from
+    licence: str | None = None
+    workspace: tempfile.TemporaryDirectory | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def max_score(self) -> float:
+        return sum(s.points for s in self.subtasks)
+
+    @property
+    def manager(self) -> bytes | None:
+        return self.graders.get("manager.cpp")
+
+    def headers(self) -> dict[str, bytes]:
+        return {name: data for name, data in self.graders.items() if name.endswith(".h")}
+
+    def submission_companions(self) -> dict[str, bytes]:
+        """Files compiled with a contestant's source: grader or stub, plus headers."""
+        companions = self.headers()
+        if self.task_type == TaskType.COMMUNICATION:
+            stub = "stub.cpp" if "stub.cpp" in self.graders else "grader.cpp"
+        else:
+            stub = "grader.cpp"
+        if stub in self.graders:
+            companions[stub] = self.graders[stub]
+        return companions
+
+    def check(self) -> None:
+        """Raise ValueError naming what is inconsistent (a test a subtask lacks, ...)."""
+        where = f"task {self.code} ({self.source})"
+        if self.time_limit <= 0 or self.memory_limit <= 0:
+            raise ValueError(f"{where}: time and memory limits must be positive")
+        if not self.subtasks:
+            raise ValueError(f"{where}: no subtasks")
+        for subtask in self.subtasks:
+            missing = [t for t in subtask.tests if t not in self.tests]
+            if missing:
+                raise ValueError(f"{where}: subtask {subtask.name} names missing tests {missing[:5]}")
+        if self.task_type == TaskType.COMMUNICATION and self.manager is None:
+            raise ValueError(f"{where}: Communication task without graders/manager.cpp")
+        if self.num_processes < 1:
+            raise ValueError(f"{where}: num_processes must be at least 1")
+
+    def signature(self) -> dict:
+        """Everything that decides how a submission is judged, tests by content hash:
+        two tasks with equal signatures judge every submission identically."""
+
+        def digest(path: Path) -> str:
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+
+        return {
+            "code": self.code,
+            "name": self.name,
+            "time_limit": self.time_limit,
+            "memory_limit": self.memory_limit,
+            "task_type": str(self.task_type),
+            "score_precision": self.score_precision,
+            "score_type": str(self.score_type),
+            "num_processes": self.num_processes,
+            "user_io": self.user_io,
+            "manager_args": list(self.manager_args),
+            "graders": {k: hashlib.sha256(v).hexdigest() for k, v in sorted(self.graders.items())},
+            "checker": {k: hashlib.sha256(v).hexdigest() for k, v in sorted(self.checker.items())},
+            "compile_flags": list(self.compile_flags) if self.compile_flags else None,
+            "tests": {n: (digest(t.input), digest(t.answer)) for n, t in sorted(self.tests.items())},
+            "subtasks": [(s.name, s.points, list(s.tests), s.output_only, s.output_optional) for s in self.subtasks],
+        }

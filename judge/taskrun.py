@@ -1,0 +1,204 @@
+"""Judge a submission on a `Task`: compile per task type, run tests, score subtasks.
+
+Tests shared by several subtasks run once. With GroupMin scoring, once a
+subtask has a test scoring 0 its remaining tests are SKIPPED (unless `full`).
+A test the judge failed on is retried once before it is reported as JE.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import zipfile
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from judge.batch import BatchIO, TestResult, judge_error, run_batch_test
+from judge.checkers import Checker, ExternalChecker, WhiteDiff
+from judge.communication import run_communication_test
+from judge.compiler import Compiler, Executable, Language, SourceFile
+from judge.evaluate import default_workers
+from judge.sandbox import RunLimits
+from judge.scoring import SubtaskResult, TaskResult, score_subtask, skipped
+from judge.task import ScoreType, Task, TaskTest, TaskType
+from judge.testset import TestCase
+from judge.verdicts import Verdict
+
+log = logging.getLogger(__name__)
+JE_RETRIES = 1
+
+
+@dataclass
+class Submission:
+    """What a contestant hands in: a source file, output files (output-only), or both."""
+
+    source: SourceFile | None = None
+    outputs: dict[str, Path] = field(default_factory=dict)  # test name -> output file
+    workspace: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_path(cls, path: str | Path, test_names: list[str] | None = None) -> Submission:
+        """A .cpp/.py file, or a folder / zip of output files (and optionally one source)."""
+        path = Path(path)
+        if not path.exists():
+            raise FileNotFoundError(f"submission {path} does not exist")
+        if path.is_file() and path.suffix != ".zip":
+            Language.of(path)  # clear error for an unknown kind of file
+            return cls(source=SourceFile.read(path))
+        submission = cls()
+        folder = path
+        if path.suffix == ".zip":
+            submission.workspace = tempfile.TemporaryDirectory(prefix="olympicforge-outputs-")
+            folder = Path(submission.workspace.name)
+            with zipfile.ZipFile(path) as archive:
+                archive.extractall(folder)
+        sources = [p for p in folder.rglob("*") if p.suffix in (".cpp", ".cc", ".py")]
+        if len(sources) > 1:
+            raise ValueError(f"{path}: more than one source file: {[p.name for p in sources]}")
+        if sources:
+            submission.source = SourceFile.read(sources[0])
+        for file in folder.rglob("*"):
+            name = output_test_name(file.name)
+            if file.is_file() and name and (test_names is None or name in test_names):
+                submission.outputs[name] = file
+        return submission
+
+
+def output_test_name(filename: str) -> str | None:
+    """`output_<test>.txt` (CMS), `<test>.out` or `<test>.txt` -> the test name."""
+    if filename.startswith("output_") and filename.endswith(".txt"):
+        return filename.removeprefix("output_").removesuffix(".txt")
+    for suffix in (".out", ".txt"):
+        if filename.endswith(suffix):
+            return filename.removesuffix(suffix)
+    return None
+
+
+class TaskJudge:
+    """Judges submissions on one task, compiling checker and manager once."""
+
+    def __init__(self, task: Task, compiler: Compiler | None = None, workers: int | None = None) -> None:
+        task.check()
+        self.task = task
+        self.compiler = compiler or Compiler()
+        self.sandbox = self.compiler.sandbox
+        self.workers = workers or default_workers()
+        self.limits = RunLimits(cpu_time=task.time_limit, memory=task.memory_limit)
+
+    @property
+    def flags(self) -> tuple[str, ...] | None:
+        return self.task.compile_flags
+
+    def _compile_helper(self, main: str, files: dict[str, bytes], what: str) -> Executable:
+        sources = [SourceFile(main, files[main]), *(SourceFile(n, d) for n, d in files.items() if n != main)]
+        result = self.compiler.compile(sources, Language.CPP, flags=self.flags)
+        if not result.ok:
+            raise ValueError(f"task {self.task.code}: the {what} does not compile:\n{result.message[:2000]}")
+        assert result.executable is not None
+        return result.executable
+
+    @cached_property
+    def checker(self) -> Checker:
+        if not self.task.checker:
+            return WhiteDiff()
+        files = {**{n: d for n, d in self.task.graders.items() if n.endswith(".h")}, **self.task.checker}
+        main = "checker.cpp" if "checker.cpp" in files else next(n for n in files if n.endswith(".cpp"))
+        return ExternalChecker(self._compile_helper(main, files, "checker"), "cms", self.sandbox)
+
+    @cached_property
+    def manager(self) -> Executable:
+        files = {**self.task.headers(), "manager.cpp": self.task.graders["manager.cpp"]}
+        return self._compile_helper("manager.cpp", files, "manager")
+
+    # -- one test ---------------------------------------------------------
+
+    def _check_output(self, test: TaskTest, output: Path | None) -> TestResult:
+        if output is None:
+            return TestResult(test.name, Verdict.WA, 0.0, 0.0, 0.0, 0, "no output file submitted for this test")
+        checked = self.checker.check(test.input, test.answer, output)
+        return TestResult(test.name, checked.verdict, checked.outcome, 0.0, 0.0, 0, checked.message)
+
+    def _run_test(self, test: TaskTest, program: Executable | None, submission: Submission) -> TestResult:
+        task = self.task
+        kind = task.task_type
+        if kind == TaskType.OUTPUT_ONLY:
+            return self._check_output(test, submission.outputs.get(test.name))
+        if kind == TaskType.BATCH_AND_OUTPUT:
+            containing = [s for s in task.subtasks if test.name in s.tests]
+            by_file = any(s.output_only or s.output_optional for s in containing)
+            if by_file and test.name in submission.outputs:
+                return self._check_output(test, submission.outputs[test.name])
+            if containing and all(s.output_only for s in containing):
+                return self._check_output(test, None)
+        if program is None:
+            return TestResult(test.name, Verdict.CE, 0.0, 0.0, 0.0, 0, "no program submitted")
+        if kind == TaskType.COMMUNICATION:
+            return run_communication_test(
+                program, self.manager, test, num_processes=task.num_processes, user_io=task.user_io,
+                manager_args=task.manager_args, limits=self.limits, sandbox=self.sandbox,
+            )  # fmt: skip
+        return run_batch_test(program, TestCase(test.name, test.input, test.answer), self.limits, self.checker,
+                              self.sandbox, BatchIO())  # fmt: skip
+
+    def _run_with_retry(self, test: TaskTest, program: Executable | None, submission: Submission) -> TestResult:
+        for attempt in range(JE_RETRIES + 1):
+            try:
+                result = self._run_test(test, program, submission)
+            except Exception as exc:  # the judge's own failure: reported, never scored
+                log.exception("judging %s/%s failed", self.task.code, test.name)
+                result = judge_error(test.name, f"judge failure: {exc}")
+            if result.verdict != Verdict.JE:
+                return result
+            log.warning("judge error on %s/%s (attempt %d): %s", self.task.code, test.name, attempt + 1,
+                        result.message)  # fmt: skip
+        return result
+
+    # -- a whole submission -------------------------------------------------
+
+    def compile(self, submission: Submission):
+        if submission.source is None:
+            return None
+        companions = self.task.submission_companions() if submission.source.name.endswith(".cpp") else {}
+        name = f"{self.task.code}.cpp" if companions else submission.source.name
+        files = [SourceFile(name, submission.source.content), *(SourceFile(n, d) for n, d in companions.items())]
+        return self.compiler.compile(files, Language.of(submission.source.name), flags=self.flags)
+
+    def judge(self, submission: Submission, full: bool = False) -> TaskResult:
+        task = self.task
+        compiled = self.compile(submission)
+        result = TaskResult(task.code, task.max_score, task.score_precision, self.sandbox.info.name, compiled)
+        needs_program = task.task_type in (TaskType.BATCH, TaskType.COMMUNICATION)
+        if compiled is not None and not compiled.ok and (needs_program or not submission.outputs):
+            result.subtasks = [SubtaskResult(s.name, s.points, 0.0, compiled.status) for s in task.subtasks]
+            return result
+        program = compiled.executable if compiled is not None and compiled.ok else None
+        done: dict[str, TestResult] = {}
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            for subtask in task.subtasks:
+                stop_on_zero = task.score_type == ScoreType.GROUP_MIN and not full
+                self._run_subtask(pool, subtask.tests, done, program, submission, stop_on_zero)
+                tests = [done.get(name) or skipped(name) for name in subtask.tests]
+                result.subtasks.append(score_subtask(subtask, tests, task.score_type))
+        return result
+
+    def _run_subtask(self, pool, names, done, program, submission, stop_on_zero: bool) -> None:
+        """Run the subtask's tests not run yet; on a 0 (GroupMin) cancel what has not started."""
+        if stop_on_zero and any(done[n].outcome == 0.0 for n in names if n in done):
+            return
+        futures: dict[Future, str] = {}
+        for name in names:
+            if name not in done:
+                futures[pool.submit(self._run_with_retry, self.task.tests[name], program, submission)] = name
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                if future.cancelled():
+                    continue
+                test_result = future.result()
+                done[futures[future]] = test_result
+                if stop_on_zero and test_result.outcome == 0.0:
+                    for other in pending:
+                        other.cancel()
