@@ -13,12 +13,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from judge.batch import BatchIO
+from judge.batcheval import SubmissionJob, evaluate_many
 from judge.checkers import Checker, comparator, load_checker
 from judge.compiler import Compiler
 from judge.evaluate import SubmissionResult, default_workers, judge_submission
+from judge.loaders import load_task
 from judge.sandbox import RunLimits, Sandbox
+from judge.scoring import TaskResult
+from judge.selection import read_results, select_contest
+from judge.taskrun import Submission, TaskJudge
 from judge.testset import discover_tests
 from judge.verdicts import Verdict
+from judge.verify import verify_task
 
 VERDICT_STYLE = {"AC": "green", "PA": "yellow", "WA": "red", "CE": "magenta", "JE": "bold red reverse"}
 EXIT_JUDGE_ERROR = 3
@@ -65,6 +71,39 @@ def add_parser(areas: argparse._SubParsersAction) -> None:
     run.add_argument("--backend", default="auto", choices=["auto", "cgroup-v2", "cgroup-v1", "rlimit"])
     run.add_argument("--json", action="store_true", help="print the result as JSON")
     run.set_defaults(handler=cmd_run)  # fmt: skip
+
+    task = verbs.add_parser("task", help="judge a solution on an IOI task package, per subtask")
+    task.add_argument("package", type=Path, help="CMS export folder or zip, or task.yaml folder")
+    task.add_argument("solution", type=Path, help="source file, or a folder/zip of output files")
+    task.add_argument("--full", action="store_true", help="run every test (no early stop after a 0)")
+    task.add_argument("--workers", type=int, default=default_workers())
+    task.add_argument("--json", action="store_true")
+    task.set_defaults(handler=cmd_task)
+
+    verify = verbs.add_parser("verify", help="run every reference solution a package ships")
+    verify.add_argument("package", type=Path, nargs="+")
+    verify.add_argument("--workers", type=int, default=default_workers())
+    verify.add_argument("--json", action="store_true")
+    verify.set_defaults(handler=cmd_verify)
+
+    select = verbs.add_parser("select", help="IOI contest selection over scored submissions (JSONL)")
+    select.add_argument("results", type=Path)
+    select.add_argument("--limit", type=int, default=50, help="submissions per problem (default 50)")
+    select.add_argument("--json", action="store_true")
+    select.set_defaults(handler=cmd_select)
+
+    batch = verbs.add_parser("batch", help="judge many submissions (JSONL) on task packages, resumably")
+    batch.add_argument("--packages", type=Path, nargs="+", required=True)
+    batch.add_argument(
+        "--submissions",
+        type=Path,
+        required=True,
+        help="JSONL: id, problem (<year>/<code> or <code>), code, [target_subtask, ...]",
+    )
+    batch.add_argument("--out", type=Path, required=True, help="results JSONL (appended; reruns resume)")
+    batch.add_argument("--workers", type=int, default=default_workers())
+    batch.add_argument("--full", action="store_true")
+    batch.set_defaults(handler=cmd_batch)
 
 
 def make_checker(args: argparse.Namespace, compiler: Compiler) -> Checker:
@@ -131,3 +170,108 @@ def print_result(result: SubmissionResult, title: str, console: Console) -> None
     console.print(f"verdict: [{style}]{result.verdict}[/]  passed {result.passed}/{len(result.tests)}  ({counts})")
     if result.verdict == Verdict.JE:
         console.print("[bold red]the judge failed on some test: this is not the submission's fault[/]")
+
+
+def cmd_task(args: argparse.Namespace) -> int:
+    task = load_task(args.package)
+    judge = TaskJudge(task, Compiler(), workers=args.workers)
+    submission = Submission.from_path(args.solution, list(task.tests))
+    with wide_console(stderr=True).status(f"judging {args.solution.name} on {task.code}", spinner="dots"):
+        result = judge.judge(submission, full=args.full)
+    if args.json:
+        json.dump(result.to_dict(), sys.stdout, indent=2)
+        print()
+    else:
+        print_task_result(result, args.solution.name, wide_console())
+    return EXIT_JUDGE_ERROR if result.judge_error else 0
+
+
+def print_task_result(result: TaskResult, title: str, console: Console) -> None:
+    console.print(f"[bold]{title}[/] on [bold]{result.task}[/] (sandbox {result.backend})")
+    if result.compile is not None and not result.compile.ok:
+        console.print(result.compile.message[:3000], markup=False, highlight=False)
+    table = Table(show_edge=False)
+    for column in ("subtask", "points", "score", "status", "tests", "max CPU ms"):
+        table.add_column(column, justify="left" if column in ("subtask", "status") else "right")
+    for sub in result.subtasks:
+        ran = [t for t in sub.tests if t.verdict != Verdict.SKIPPED]
+        style = VERDICT_STYLE.get(sub.status, "red")
+        passed = sum(t.verdict == Verdict.AC for t in ran)
+        table.add_row(sub.name, f"{sub.points:g}", f"{result.rounded(sub.weighted_score):g}",
+                      f"[{style}]{sub.status}[/]", f"{passed}/{len(sub.tests)}",
+                      f"{max((t.time for t in ran), default=0) * 1000:.0f}")  # fmt: skip
+    console.print(table)
+    total = "unknown (judge error)" if result.score is None else f"{result.rounded(result.score):g}"
+    console.print(f"total: [bold]{total}[/] / {result.max_score:g}")
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    console = wide_console()
+    compiler = Compiler()
+    failures = 0
+    report = []
+    for package in args.package:
+        task = load_task(package)
+        judge = TaskJudge(task, compiler, workers=args.workers)
+        table = Table(title=f"{task.code}: {len(task.solutions)} reference solutions", show_edge=False)
+        for column in ("solution", "expected", "score", "verdicts seen", "kind", "result"):
+            table.add_column(column)
+        with console.status(f"verifying {task.code}") as status:
+            checks = verify_task(task, judge, progress=lambda c, code=task.code: status.update(f"{code}: {c.label}"))
+        for check in checks:
+            failures += check.hard and not check.ok
+            style = "green" if check.ok else ("bold red" if check.hard else "yellow")
+            score = "JE" if check.score is None else f"{round(check.score, task.score_precision):g}"
+            table.add_row(check.label, check.expected, f"{score}/{check.max_score:g}", " ".join(check.verdicts),
+                          "hard" if check.hard else "loose", f"[{style}]{check.note}[/]")  # fmt: skip
+        report.append({"task": task.code, "package": str(package), "solutions": [c.to_dict() for c in checks]})
+        if not args.json:
+            console.print(table)
+    if args.json:
+        json.dump(report, sys.stdout, indent=2)
+        print()
+    else:
+        console.print(f"{failures} hard mismatch(es)" if failures else "[green]all hard expectations met[/]")
+    return 1 if failures else 0
+
+
+def cmd_select(args: argparse.Namespace) -> int:
+    if not args.results.exists():
+        raise FileNotFoundError(f"results file {args.results} does not exist")
+    contest = select_contest(read_results(args.results), args.limit, str(args.results))
+    data = contest.to_dict()
+    if args.json:
+        json.dump(data, sys.stdout, indent=2)
+        print()
+        return 0
+    console = wide_console()
+    table = Table(title=f"contest selection, at most {args.limit} submissions per problem", show_edge=False)
+    for column in ("problem", "submissions", "compiled", "selected", f"score ({args.limit} cap)", "unlimited", "max"):
+        table.add_column(column, justify="left" if column == "problem" else "right")
+    for p in contest.problems:
+        table.add_row(p.problem, str(p.submissions), str(p.compiled), str(len(p.selected)), f"{p.score:.2f}",
+                      f"{p.unlimited_score:.2f}", f"{p.max_score:g}")  # fmt: skip
+    console.print(table)
+    console.print(
+        f"total: [bold]{contest.total:.2f}[/] (unlimited {contest.unlimited_total:.2f}) / {contest.max_total:g}"
+    )
+    if data["medal"] is not None:
+        console.print(f"medal with the 2024 cut-offs: [bold]{data['medal']}[/] (unlimited: {data['unlimited_medal']})")
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    tasks = [load_task(p) for p in args.packages]
+    jobs = []
+    with args.submissions.open() as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{args.submissions}:{number}: not valid JSON: {exc}") from None
+                jobs.append(SubmissionJob.from_record(record, f"{args.submissions}:{number}"))
+    summary = evaluate_many(tasks, jobs, args.out, workers=args.workers, full=args.full)
+    print(f"judged {summary.judged}, already done {summary.skipped}, judge errors {summary.judge_errors}; "
+          f"results in {args.out}")  # fmt: skip
+    return EXIT_JUDGE_ERROR if summary.judge_errors else 0

@@ -13,12 +13,14 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from judge.batch import TestResult, judge_error
 from judge.checkers import parse_outcome
 from judge.compiler import Executable
 from judge.sandbox import Bind, RunLimits, RunResult, RunStatus, Sandbox, SandboxError
+from judge.sandbox.sandbox import RunningProcess
 from judge.task import TaskTest
 from judge.verdicts import RUN_STATUS_VERDICT, Verdict, verdict_for_outcome
 
@@ -43,6 +45,27 @@ def _poke_fifos(fifo_dir: Path) -> None:
                 pass
 
 
+@dataclass
+class _Channels:
+    """The FIFO folder of one test and how the sandboxes see it."""
+
+    sandbox: Sandbox
+    tmp: Path
+    fifo_dir: Path
+
+    @property
+    def bind(self) -> Bind:
+        return Bind(self.fifo_dir, "/fifo", writable=True)
+
+    def inside(self, name: str) -> str:
+        return f"{self.sandbox.program_path(self.bind)}/{name}"
+
+    def box(self, name: str) -> Path:
+        box = self.tmp / name
+        box.mkdir()
+        return box
+
+
 def run_communication_test(
     user: Executable,
     manager: Executable,
@@ -57,28 +80,23 @@ def run_communication_test(
     if user_io not in ("std_io", "fifo_io"):
         return judge_error(test.name, f"unknown user_io {user_io!r}")
     with tempfile.TemporaryDirectory(prefix="olympicforge-comm-") as tmp:
-        tmp_path = Path(tmp)
-        fifo_dir = tmp_path / "fifo"
-        fifo_dir.mkdir()
-        fifo_dir.chmod(0o755)
+        channels = _Channels(sandbox, Path(tmp), Path(tmp) / "fifo")
+        channels.fifo_dir.mkdir()
+        channels.fifo_dir.chmod(0o755)
         for i in range(num_processes):
             for name in (f"u{i}_to_m", f"m_to_u{i}"):
-                os.mkfifo(fifo_dir / name)
-                os.chmod(fifo_dir / name, 0o666)  # every sandbox uid opens them
-        fifo_bind = Bind(fifo_dir, "/fifo", writable=True)
-        inside = sandbox.program_path(fifo_bind)
+                os.mkfifo(channels.fifo_dir / name)
+                os.chmod(channels.fifo_dir / name, 0o666)  # every sandbox uid opens them
         try:
-            manager_run = _start_manager(manager, test, num_processes, manager_args, inside, fifo_bind, tmp_path,
-                                         limits, sandbox)  # fmt: skip
-            users = [_start_user(user, i, num_processes, user_io, inside, fifo_dir, fifo_bind, tmp_path, limits, sandbox)
-                     for i in range(num_processes)]  # fmt: skip
-            _wait_all(manager_run, users, fifo_dir)
+            manager_run = _start_manager(channels, manager, test, num_processes, manager_args, limits)
+            users = [_start_user(channels, user, i, num_processes, user_io, limits) for i in range(num_processes)]
+            _wait_all(manager_run, users, channels.fifo_dir)
             user_runs = [u.wait() for u in users]
             manager_result = manager_run.wait()
         except SandboxError as exc:
             return judge_error(test.name, str(exc))
-        outcome_text = (tmp_path / "manager.out").read_text(errors="replace")
-        message_text = (tmp_path / "manager.err").read_text(errors="replace")
+        outcome_text = (channels.tmp / "manager.out").read_text(errors="replace")
+        message_text = (channels.tmp / "manager.err").read_text(errors="replace")
     return _decide(test.name, user_runs, manager_result, outcome_text, message_text, limits)
 
 
@@ -96,30 +114,30 @@ def _wait_all(manager, users, fifo_dir: Path) -> None:
         time.sleep(0.005)
 
 
-def _start_manager(manager, test, num_processes, manager_args, inside, fifo_bind, tmp_path, limits, sandbox):
+def _start_manager(channels: _Channels, manager, test, num_processes, manager_args, limits) -> RunningProcess:
     fifo_args = []
     for i in range(num_processes):
-        fifo_args += [f"{inside}/u{i}_to_m", f"{inside}/m_to_u{i}"]
-    argv, binds = manager.launch(sandbox, (*fifo_args, *manager_args))
-    box = tmp_path / "manager-box"
-    box.mkdir()
-    return sandbox.start(
-        argv, work_dir=box, limits=manager_limits(limits.cpu_time or 1.0, num_processes), stdin=test.input,
-        stdout=tmp_path / "manager.out", stderr=tmp_path / "manager.err", binds=[*binds, fifo_bind],
+        fifo_args += [channels.inside(f"u{i}_to_m"), channels.inside(f"m_to_u{i}")]
+    argv, binds = manager.launch(channels.sandbox, (*fifo_args, *manager_args))
+    return channels.sandbox.start(
+        argv, work_dir=channels.box("manager-box"), limits=manager_limits(limits.cpu_time or 1.0, num_processes),
+        stdin=test.input, stdout=channels.tmp / "manager.out", stderr=channels.tmp / "manager.err",
+        binds=[*binds, channels.bind],
     )  # fmt: skip
 
 
-def _start_user(user, index, num_processes, user_io, inside, fifo_dir, fifo_bind, tmp_path, limits, sandbox):
+def _start_user(channels: _Channels, user, index, num_processes, user_io, limits) -> RunningProcess:
     index_arg = (str(index),) if num_processes > 1 else ()
-    box = tmp_path / f"user{index}-box"
-    box.mkdir()
+    box, stderr = channels.box(f"user{index}-box"), channels.tmp / f"user{index}.err"
     if user_io == "fifo_io":
-        argv, binds = user.launch(sandbox, (f"{inside}/m_to_u{index}", f"{inside}/u{index}_to_m", *index_arg))
-        return sandbox.start(argv, work_dir=box, limits=limits, stderr=tmp_path / f"user{index}.err",
-                             binds=[*binds, fifo_bind])  # fmt: skip
-    argv, binds = user.launch(sandbox, index_arg)
-    return sandbox.start(argv, work_dir=box, limits=limits, stdin=fifo_dir / f"m_to_u{index}",
-                         stdout=fifo_dir / f"u{index}_to_m", stderr=tmp_path / f"user{index}.err", binds=binds)  # fmt: skip
+        fifos = (channels.inside(f"m_to_u{index}"), channels.inside(f"u{index}_to_m"))
+        argv, binds = user.launch(channels.sandbox, (*fifos, *index_arg))
+        return channels.sandbox.start(argv, work_dir=box, limits=limits, stderr=stderr, binds=[*binds, channels.bind])
+    argv, binds = user.launch(channels.sandbox, index_arg)
+    return channels.sandbox.start(
+        argv, work_dir=box, limits=limits, stdin=channels.fifo_dir / f"m_to_u{index}",
+        stdout=channels.fifo_dir / f"u{index}_to_m", stderr=stderr, binds=binds,
+    )  # fmt: skip
 
 
 def _decide(

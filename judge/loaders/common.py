@@ -8,7 +8,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-
 SOURCE_SUFFIXES = (".cpp", ".cc", ".h", ".hpp", ".c", ".py")
 _UNITS = {"": 1, "b": 1, "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "kb": 10**3, "mb": 10**6, "gb": 10**9}
 

@@ -1,0 +1,167 @@
+"""Judge many submissions against a set of tasks, resumably.
+
+Results are appended to a JSONL file keyed by submission id, so a rerun skips
+what is done. Identical sources compile once (the compile cache). A judge
+failure is retried, then recorded with `judge_error: true` and `score: null`:
+never as the submission's 0.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from judge.compiler import Compiler, SourceFile
+from judge.evaluate import default_workers
+from judge.task import Task
+from judge.taskrun import Submission, TaskJudge
+
+log = logging.getLogger(__name__)
+SUBMISSION_RETRIES = 1
+
+
+@dataclass
+class SubmissionJob:
+    """One submission to judge. `extra` fields (e.g. generation_length) are kept in the result."""
+
+    id: str
+    problem: str  # key of the task: "<year>/<code>" or "<code>"
+    code: str
+    language: str = "cpp"
+    target_subtask: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_record(cls, record: dict, where: str) -> SubmissionJob:
+        for key in ("id", "problem", "code"):
+            if key not in record:
+                raise ValueError(f"{where}: missing {key!r}")
+        known = {"id", "problem", "code", "language", "target_subtask"}
+        return cls(str(record["id"]), str(record["problem"]), record["code"] or "", record.get("language", "cpp"),
+                   record.get("target_subtask"), {k: v for k, v in record.items() if k not in known})  # fmt: skip
+
+
+def task_keys(task: Task) -> list[str]:
+    keys = [task.code]
+    if task.year is not None:
+        keys.insert(0, f"{task.year}/{task.code}")
+    return keys
+
+
+def done_ids(results: Path) -> set[str]:
+    """Ids already in the results file; a torn last line (a crash mid-write) is cut off."""
+    if not results.exists():
+        return set()
+    data = results.read_bytes()
+    good_end = data.rfind(b"\n") + 1
+    if good_end < len(data):
+        log.warning("%s: dropping a torn last line left by an interrupted run", results)
+        with results.open("r+b") as handle:
+            handle.truncate(good_end)
+    ids = set()
+    for number, line in enumerate(data[:good_end].splitlines(), 1):
+        if line.strip():
+            try:
+                ids.add(str(json.loads(line)["id"]))
+            except (json.JSONDecodeError, KeyError):
+                raise ValueError(f"{results}:{number}: not a result record") from None
+    return ids
+
+
+class ResultWriter:
+    """Appends one JSON line per result, flushed and synced: a crash loses at most one line."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = path.open("a")
+        self.lock = threading.Lock()
+
+    def write(self, record: dict) -> None:
+        line = json.dumps(record) + "\n"
+        with self.lock:
+            self.handle.write(line)
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def judge_job(job: SubmissionJob, judges: dict[str, TaskJudge], full: bool) -> dict:
+    judge = judges.get(job.problem)
+    if judge is None:
+        raise ValueError(f"submission {job.id}: unknown problem {job.problem!r} (known: {sorted(judges)[:10]})")
+    suffix = ".py" if job.language.lower().startswith("py") else ".cpp"
+    submission = Submission(source=SourceFile(f"{judge.task.code}{suffix}", job.code.encode()))
+    for _attempt in range(SUBMISSION_RETRIES + 1):
+        result = judge.judge(submission, full=full)
+        if not result.judge_error:
+            break
+        log.warning("judge error on submission %s, retrying", job.id)
+    subtasks = [s.to_dict() for s in result.subtasks]
+    target = next((s for s in subtasks if s["name"] == job.target_subtask), None)
+    return {
+        "id": job.id,
+        "problem": job.problem,
+        "target_subtask": job.target_subtask,
+        **job.extra,
+        "score": result.score,
+        "max_score": result.max_score,
+        "judge_error": result.judge_error,
+        "code_compiles": result.compiled,
+        "compile_message": result.compile.message[:2000] if result.compile and not result.compile.ok else "",
+        "target_subtask_score": target["score"] if target else None,
+        "target_subtask_status": target["status"] if target else None,
+        "subtasks": subtasks,
+    }
+
+
+@dataclass
+class EvalSummary:
+    judged: int
+    skipped: int
+    judge_errors: int
+
+
+def evaluate_many(
+    tasks: list[Task],
+    jobs: Iterable[SubmissionJob],
+    results: Path,
+    *,
+    compiler: Compiler | None = None,
+    workers: int | None = None,
+    full: bool = False,
+    show_progress: bool = True,
+) -> EvalSummary:
+    """Judge every job not yet in `results`; one worker per core, tests of a submission in sequence."""
+    compiler = compiler or Compiler()
+    judges: dict[str, TaskJudge] = {}
+    for task in tasks:
+        judge = TaskJudge(task, compiler, workers=1)
+        for key in task_keys(task):
+            judges[key] = judge
+    finished = done_ids(results)
+    todo = [job for job in jobs if job.id not in finished]
+    skipped = len(finished)
+    writer = ResultWriter(results)
+    errors = 0
+    columns = (TextColumn("judging"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    try:
+        with Progress(*columns, disable=not show_progress) as progress, \
+                ThreadPoolExecutor(max_workers=workers or default_workers()) as pool:  # fmt: skip
+            bar = progress.add_task("submissions", total=len(todo))
+            for record in pool.map(lambda job: judge_job(job, judges, full), todo):
+                writer.write(record)
+                errors += record["judge_error"]
+                progress.advance(bar)
+    finally:
+        writer.close()
+    return EvalSummary(len(todo), skipped, errors)

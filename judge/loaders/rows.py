@@ -1,0 +1,108 @@
+"""A task as dataset rows and back: the `ioi` and `ioi-test-cases` shapes.
+
+`ioi` has one row per (problem, subtask); its `grader_files` column holds
+every file a judge needs besides the submission (graders/..., checker/...)
+plus `grader_config.json` with the task type parameters and limits, so a
+`Task` rebuilt from rows judges exactly like the package it came from.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from judge.loaders.common import PackageError, make_workspace
+from judge.task import ScoreType, Subtask, Task, TaskTest, TaskType
+
+GRADER_CONFIG = "grader_config.json"
+GRADERS_PREFIX = "graders/"
+CHECKER_PREFIX = "checker/"
+
+
+def grader_config(task: Task) -> dict:
+    return {
+        "task_type": str(task.task_type),
+        "time_limit": task.time_limit,
+        "memory_limit": task.memory_limit,
+        "score_precision": task.score_precision,
+        "score_type": str(task.score_type),
+        "num_processes": task.num_processes,
+        "user_io": task.user_io,
+        "manager_args": list(task.manager_args),
+        "compile_flags": list(task.compile_flags) if task.compile_flags else None,
+        "subtasks": [
+            {"name": s.name, "points": s.points, "output_only": s.output_only, "output_optional": s.output_optional}
+            for s in task.subtasks
+        ],  # fmt: skip
+    }
+
+
+def grader_files(task: Task) -> list[list[str]]:
+    files = [[GRADERS_PREFIX + n, d.decode()] for n, d in sorted(task.graders.items())]
+    files += [[CHECKER_PREFIX + n, d.decode()] for n, d in sorted(task.checker.items())]
+    files.append([GRADER_CONFIG, json.dumps(grader_config(task), indent=1, sort_keys=True)])
+    return files
+
+
+def task_rows(task: Task) -> list[dict]:
+    """The judge's columns of the `ioi` rows of a task (builders add statement and prompt)."""
+    files = grader_files(task)
+    return [{
+        "year": task.year, "day": task.day, "name": task.name, "id": task.code, "subtask": s.name,
+        "score": s.points, "time_limit": task.time_limit, "memory_limit": task.memory_limit,
+        "score_precision": task.score_precision, "task_type": str(task.task_type), "test_names": list(s.tests),
+        "grader_files": files,
+    } for s in task.subtasks]  # fmt: skip
+
+
+def test_case_rows(task: Task):
+    """`ioi-test-cases` rows, one test at a time (tests can be tens of MB)."""
+    for name in sorted(task.tests):
+        test = task.tests[name]
+        yield {"year": task.year, "day": task.day, "problem_name": task.name, "problem_id": task.code,
+               "test_name": name, "test_input": test.input.read_bytes().decode(),
+               "test_output": test.answer.read_bytes().decode()}  # fmt: skip
+
+
+def task_from_rows(rows: list[dict], test_rows) -> Task:
+    """Rebuild a Task from its `ioi` rows and an iterable of its `ioi-test-cases` rows."""
+    if not rows:
+        raise PackageError("no ioi rows given")
+    first = rows[0]
+    where = f"ioi rows of {first.get('year')}/{first.get('id')}"
+    files = {name: content for name, content in first["grader_files"]}
+    if GRADER_CONFIG not in files:
+        raise PackageError(f"{where}: grader_files lacks {GRADER_CONFIG}")
+    config = json.loads(files[GRADER_CONFIG])
+    workspace = make_workspace(str(first["id"]))
+    task = Task(
+        code=first["id"], name=first["name"], time_limit=float(config["time_limit"]),
+        memory_limit=int(config["memory_limit"]), task_type=TaskType(config["task_type"]),
+        score_precision=int(config["score_precision"]), score_type=ScoreType(config["score_type"]),
+        year=first.get("year"), day=first.get("day"), num_processes=int(config["num_processes"]),
+        user_io=config["user_io"], manager_args=list(config["manager_args"]),
+        compile_flags=tuple(config["compile_flags"]) if config.get("compile_flags") else None,
+        workspace=workspace,
+    )  # fmt: skip
+    task.graders = {
+        n.removeprefix(GRADERS_PREFIX): c.encode() for n, c in files.items() if n.startswith(GRADERS_PREFIX)
+    }
+    task.checker = {
+        n.removeprefix(CHECKER_PREFIX): c.encode() for n, c in files.items() if n.startswith(CHECKER_PREFIX)
+    }
+    by_name = {row["subtask"]: row for row in rows}
+    for spec in config["subtasks"]:
+        row = by_name.get(spec["name"])
+        if row is None:
+            raise PackageError(f"{where}: no row for subtask {spec['name']}")
+        task.subtasks.append(Subtask(spec["name"], float(row["score"]), list(row["test_names"]),
+                                     spec.get("output_only", False), spec.get("output_optional", False)))  # fmt: skip
+    tests_dir = Path(workspace.name) / "tests"
+    tests_dir.mkdir()
+    for test in test_rows:
+        name = test["test_name"]
+        (tests_dir / f"{name}.in").write_bytes(test["test_input"].encode())  # bytes: no newline translation
+        (tests_dir / f"{name}.out").write_bytes(test["test_output"].encode())
+        task.tests[name] = TaskTest(name, tests_dir / f"{name}.in", tests_dir / f"{name}.out")
+    task.check()
+    return task
