@@ -96,9 +96,7 @@ class ResultWriter:
 
 
 def judge_job(job: SubmissionJob, judges: dict[str, TaskJudge], full: bool) -> dict:
-    judge = judges.get(job.problem)
-    if judge is None:
-        raise ValueError(f"submission {job.id}: unknown problem {job.problem!r} (known: {sorted(judges)[:10]})")
+    judge = judges[job.problem]
     suffix = ".py" if job.language.lower().startswith("py") else ".cpp"
     submission = Submission(source=SourceFile(f"{judge.task.code}{suffix}", job.code.encode()))
     for _attempt in range(SUBMISSION_RETRIES + 1):
@@ -150,6 +148,9 @@ def evaluate_many(
             judges[key] = judge
     finished = done_ids(results)
     todo = [job for job in jobs if job.id not in finished]
+    unknown = sorted({job.problem for job in todo} - set(judges))
+    if unknown:
+        raise ValueError(f"submissions name unknown problems {unknown[:10]} (known: {sorted(judges)[:10]})")
     skipped = len(finished)
     writer = ResultWriter(results)
     errors = 0

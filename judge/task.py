@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+class PackageError(ValueError):
+    """A task package (or task) is missing something or has something wrong: names the file."""
+
+
 class TaskType(enum.StrEnum):
     BATCH = "Batch"
     COMMUNICATION = "Communication"
@@ -102,17 +106,17 @@ class Task:
         """Raise ValueError naming what is inconsistent (a test a subtask lacks, ...)."""
         where = f"task {self.code} ({self.source})"
         if self.time_limit <= 0 or self.memory_limit <= 0:
-            raise ValueError(f"{where}: time and memory limits must be positive")
+            raise PackageError(f"{where}: time and memory limits must be positive")
         if not self.subtasks:
-            raise ValueError(f"{where}: no subtasks")
+            raise PackageError(f"{where}: no subtasks")
         for subtask in self.subtasks:
             missing = [t for t in subtask.tests if t not in self.tests]
             if missing:
-                raise ValueError(f"{where}: subtask {subtask.name} names missing tests {missing[:5]}")
+                raise PackageError(f"{where}: subtask {subtask.name} names missing tests {missing[:5]}")
         if self.task_type == TaskType.COMMUNICATION and self.manager is None:
-            raise ValueError(f"{where}: Communication task without graders/manager.cpp")
+            raise PackageError(f"{where}: Communication task without graders/manager.cpp")
         if self.num_processes < 1:
-            raise ValueError(f"{where}: num_processes must be at least 1")
+            raise PackageError(f"{where}: num_processes must be at least 1")
 
     def signature(self) -> dict:
         """Everything that decides how a submission is judged, tests by content hash:

@@ -184,21 +184,21 @@ class TaskJudge:
         return result
 
     def _run_subtask(self, pool, names, done, program, submission, stop_on_zero: bool) -> None:
-        """Run the subtask's tests not run yet; on a 0 (GroupMin) cancel what has not started."""
+        """Run the subtask's tests not run yet, at most `workers` at a time; on a 0
+        (GroupMin) start no more of them."""
         if stop_on_zero and any(done[n].outcome == 0.0 for n in names if n in done):
             return
-        futures: dict[Future, str] = {}
-        for name in names:
-            if name not in done:
-                futures[pool.submit(self._run_with_retry, self.task.tests[name], program, submission)] = name
-        pending = set(futures)
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        queue = [name for name in names if name not in done]
+        running: dict[Future, str] = {}
+        stopped = False
+        while queue or running:
+            while queue and not stopped and len(running) < self.workers:
+                name = queue.pop(0)
+                running[pool.submit(self._run_with_retry, self.task.tests[name], program, submission)] = name
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                if future.cancelled():
-                    continue
                 test_result = future.result()
-                done[futures[future]] = test_result
-                if stop_on_zero and test_result.outcome == 0.0:
-                    for other in pending:
-                        other.cancel()
+                done[running.pop(future)] = test_result
+                stopped = stopped or (stop_on_zero and test_result.outcome == 0.0)

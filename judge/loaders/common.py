@@ -8,12 +8,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from judge.task import PackageError
+
+__all__ = ["PackageError"]
+
 SOURCE_SUFFIXES = (".cpp", ".cc", ".h", ".hpp", ".c", ".py")
 _UNITS = {"": 1, "b": 1, "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "kb": 10**3, "mb": 10**6, "gb": 10**9}
-
-
-class PackageError(ValueError):
-    """A task package is missing something or has something wrong: names the file."""
 
 
 def parse_seconds(value, where: str) -> float:

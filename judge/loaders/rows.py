@@ -55,7 +55,7 @@ def task_rows(task: Task) -> list[dict]:
     } for s in task.subtasks]  # fmt: skip
 
 
-def test_case_rows(task: Task):
+def case_rows(task: Task):
     """`ioi-test-cases` rows, one test at a time (tests can be tens of MB)."""
     for name in sorted(task.tests):
         test = task.tests[name]

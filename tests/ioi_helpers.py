@@ -1,0 +1,44 @@
+"""Build small task packages inside tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples" / "ioi"
+CMS_EXAMPLES = sorted((EXAMPLES / "cms").iterdir())
+YAML_EXAMPLES = sorted(p for p in (EXAMPLES / "yaml").iterdir() if p.is_dir())
+
+
+def make_cms_package(
+    root: Path,
+    *,
+    code: str = "task",
+    task_type: str = "Batch",
+    params: dict | None = None,
+    time_limit: float = 1.0,
+    memory_mb: int = 256,
+    graders: dict[str, str] | None = None,
+    checker: dict[str, str] | None = None,
+    tests: dict[str, tuple[str, str]] | None = None,
+    subtasks: dict[str, tuple[float, list[str]]] | None = None,
+    solutions: dict[str, str] | None = None,
+) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    meta = {"code": code, "name": code.title(), "time_limit": time_limit, "memory_limit": memory_mb << 20,
+            "score_precision": 2, "task_type": task_type, "task_type_params": json.dumps(params or {})}  # fmt: skip
+    (root / "problem.json").write_text(json.dumps(meta))
+    for folder, files in (("graders", graders), ("checker", checker), ("solutions", solutions)):
+        for name, text in (files or {}).items():
+            (root / folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / folder / name).write_text(text)
+    tests = tests or {"1": ("1\n", "1\n")}
+    (root / "tests").mkdir(exist_ok=True)
+    for name, (given, answer) in tests.items():
+        (root / "tests" / f"{name}.in").write_text(given)
+        (root / "tests" / f"{name}.out").write_text(answer)
+    (root / "subtasks").mkdir(exist_ok=True)
+    for name, (score, names) in (subtasks or {"01-all": (100, list(tests))}).items():
+        (root / "subtasks" / f"{name}.json").write_text(json.dumps({"score": score, "testcases": names}))
+    return root
