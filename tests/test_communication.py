@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import sandbox_processes
 from ioi_helpers import EXAMPLES
+
 from judge.compiler import SourceFile
 from judge.loaders import load_task
 from judge.taskrun import Submission, TaskJudge

@@ -7,8 +7,8 @@ import json
 import shutil
 
 import pytest
-
 from ioi_helpers import CMS_EXAMPLES, EXAMPLES, YAML_EXAMPLES
+
 from judge.batch import TestResult
 from judge.compiler import SourceFile
 from judge.loaders import load_task
@@ -139,6 +139,10 @@ def test_batch_and_output(compiler, tmp_path):
     assert only_code.subtasks[0].tests[1].message == "no output file submitted for this test"
 
 
+def outcomes(result) -> list:
+    return [(s.name, s.score, s.status, [(t.name, t.verdict, t.outcome) for t in s.tests]) for s in result.subtasks]
+
+
 def test_task_rebuilt_from_rows_judges_exactly_like_the_package(compiler):
     package = EXAMPLES / "cms" / "guess"
     task = load_task(package)
@@ -146,10 +150,7 @@ def test_task_rebuilt_from_rows_judges_exactly_like_the_package(compiler):
     for label in ("model_solution/binary.cpp", "partially_correct/wasteful.cpp", "protocol_violation/zero.cpp"):
         a = TaskJudge(task, compiler).judge(solution(package, label), full=True)
         b = TaskJudge(rebuilt, compiler).judge(solution(package, label), full=True)
-        summary = lambda r: [
-            (s.name, s.score, s.status, [(t.name, t.verdict, t.outcome) for t in s.tests]) for s in r.subtasks
-        ]  # noqa: E731
-        assert summary(a) == summary(b), label
+        assert outcomes(a) == outcomes(b), label
 
 
 def test_compile_error_scores_zero_everywhere(compiler):

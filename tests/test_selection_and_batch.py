@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from ioi_helpers import EXAMPLES
+
 from judge.batcheval import SubmissionJob, done_ids, evaluate_many
 from judge.loaders import load_task
-from judge.selection import medal, select_contest, select_submissions, ScoredSubmission
+from judge.selection import ScoredSubmission, medal, select_contest, select_submissions
 from olympicforge.cli import main
 
 LAYOUT = [("00-samples", 0), ("01-a", 30), ("02-b", 70)]

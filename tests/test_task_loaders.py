@@ -9,11 +9,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from ioi_helpers import CMS_EXAMPLES, EXAMPLES, YAML_EXAMPLES, make_cms_package
+
 from judge.loaders import PackageError, load_task
 from judge.loaders.common import parse_bytes, parse_seconds, year_and_day
-from judge.loaders.rows import task_from_rows, task_rows, case_rows
+from judge.loaders.rows import case_rows, task_from_rows, task_rows
 from judge.task import ScoreType, TaskType
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "ioi-metadata"
