@@ -3,7 +3,9 @@
 - sandbox overhead over a bare `subprocess.run` of the same static binary
   (median ms; goal: at most 3 ms), per backend;
 - compile: cold (no PCH) vs with the precompiled header vs a cache hit;
-- judging one submission on 200 small tests with 1 and 2 workers.
+- judging one submission on 200 small tests with 1 and 2 workers;
+- 50 submissions of an example IOI task through the batch evaluator vs a fresh
+  compile per (submission, test), as sandbox-service harnesses do.
 
 Writes the numbers to a JSON file (default bench/results.json) and prints a table.
 """
@@ -27,10 +29,14 @@ os.environ["OLYMPICFORGE_CACHE"] = tempfile.mkdtemp(prefix="olympicforge-bench-"
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
+from judge.batch import run_batch_test  # noqa: E402
+from judge.batcheval import SubmissionJob, evaluate_many  # noqa: E402
 from judge.compiler import CompileOptions, Compiler, SourceFile, precompiled_header  # noqa: E402
 from judge.evaluate import judge_submission  # noqa: E402
+from judge.loaders import load_task  # noqa: E402
 from judge.paths import atomic_write_bytes  # noqa: E402
 from judge.sandbox import Bind, RunLimits, Sandbox  # noqa: E402
+from judge.taskrun import TaskJudge  # noqa: E402
 from judge.testset import TestCase  # noqa: E402
 
 AB = b"#include <bits/stdc++.h>\nint main(){ long long a, b; std::cin >> a >> b; std::cout << a + b << '\\n'; }\n"
@@ -120,11 +126,47 @@ def bench_tests(compiler: Compiler, work: Path, count: int) -> dict:
     return figures
 
 
+def bench_ioi_batch(sandbox: Sandbox, work: Path, submissions: int, baseline_submissions: int) -> dict:
+    """50 distinct submissions of an example IOI task through the batch evaluator, against
+    the sandbox-service way: a fresh compile for every (submission, test) pair. The slow
+    baseline runs on fewer submissions; both are compared per submission."""
+    package = Path(__file__).resolve().parents[1] / "examples" / "ioi" / "cms" / "findpair"
+    task = load_task(package)
+    code = (package / "solutions" / "model_solution" / "hashing.cpp").read_text()
+    compiler = Compiler(sandbox, cache_root=work / "ioi-cache")
+    jobs = [SubmissionJob(f"s{i}", task.code, f"{code}\n// generation {i}\n") for i in range(submissions)]
+    started = time.perf_counter()
+    summary = evaluate_many([task], jobs, work / "results.jsonl", compiler=compiler, show_progress=False)
+    ours = time.perf_counter() - started
+    assert summary.judged == submissions and summary.judge_errors == 0
+
+    judge = TaskJudge(task, compiler)  # reuses its compiled checker
+    limits = judge.limits
+    started = time.perf_counter()
+    for i in range(baseline_submissions):
+        for number, test in enumerate(task.tests.values()):
+            fresh = Compiler(sandbox, CompileOptions(use_pch=False), cache_root=work / f"fresh-{i}-{number}")
+            files = [SourceFile(f"{task.code}.cpp", f"{code}\n// generation {i}\n".encode()),
+                     *(SourceFile(n, d) for n, d in task.submission_companions().items())]  # fmt: skip
+            compiled = fresh.compile(files)
+            result = run_batch_test(compiled.executable, TestCase(test.name, test.input, test.answer), limits,
+                                    judge.checker, sandbox)  # fmt: skip
+            assert result.verdict == "AC", result
+    baseline = time.perf_counter() - started
+    per_ours, per_base = ours / submissions, baseline / baseline_submissions
+    return {"task": task.code, "tests": len(task.tests), "submissions": submissions,
+            "ours_total_s": round(ours, 2), "ours_per_submission_s": round(per_ours, 3),
+            "baseline_submissions": baseline_submissions, "baseline_total_s": round(baseline, 2),
+            "baseline_per_submission_s": round(per_base, 3), "speedup": round(per_base / per_ours, 1)}  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("bench/results.json"))
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--tests", type=int, default=200)
+    parser.add_argument("--ioi-submissions", type=int, default=50)
+    parser.add_argument("--ioi-baseline-submissions", type=int, default=5)
     args = parser.parse_args()
     console = Console()
     sandbox = Sandbox()
@@ -139,12 +181,15 @@ def main() -> int:
             overhead = bench_overhead(binary, work, args.runs)
         with console.status(f"judging {args.tests} tests with 1 and 2 workers"):
             tests = bench_tests(compiler, work, args.tests)
+        with console.status(f"IOI batch: {args.ioi_submissions} submissions vs compile-per-test"):
+            ioi = bench_ioi_batch(sandbox, work, args.ioi_submissions, args.ioi_baseline_submissions)
     results = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": platform.platform()},
         "sandbox_backend": sandbox.info.name,
         "sandbox_overhead": overhead,
         "compile": compile_figures,
         "judge_200_tests": tests,
+        "ioi_batch_vs_compile_per_test": ioi,
     }
     atomic_write_bytes(args.out, (json.dumps(results, indent=2) + "\n").encode())
     table = Table(title=f"olympicforge judge benchmark ({sandbox.info.name})")
@@ -156,6 +201,8 @@ def main() -> int:
         table.add_row(f"compile {key}", str(value))
     for key, value in tests.items():
         table.add_row(f"{args.tests} tests {key}", str(value))
+    for key, value in ioi.items():
+        table.add_row(f"IOI batch {key}", str(value))
     console.print(table)
     console.print(f"written to {args.out}")
     return 0

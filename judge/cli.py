@@ -206,33 +206,38 @@ def print_task_result(result: TaskResult, title: str, console: Console) -> None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    console = wide_console()
-    compiler = Compiler()
+    failures, report = verify_packages(args.package, Compiler(), args.workers, None if args.json else wide_console())
+    if args.json:
+        json.dump(report, sys.stdout, indent=2)
+        print()
+    return 1 if failures else 0
+
+
+def verify_packages(packages: list[Path], compiler: Compiler, workers: int, console: Console | None):
+    """Verify every package; print a table per package when given a console.
+    Returns the number of hard mismatches and a JSON-able report."""
     failures = 0
     report = []
-    for package in args.package:
+    for package in packages:
         task = load_task(package)
-        judge = TaskJudge(task, compiler, workers=args.workers)
+        judge = TaskJudge(task, compiler, workers=workers)
+        checks = verify_task(task, judge)
+        failures += sum(c.hard and not c.ok for c in checks)
+        report.append({"task": task.code, "package": str(package), "solutions": [c.to_dict() for c in checks]})
+        if console is None:
+            continue
         table = Table(title=f"{task.code}: {len(task.solutions)} reference solutions", show_edge=False)
         for column in ("solution", "expected", "score", "verdicts seen", "kind", "result"):
             table.add_column(column)
-        with console.status(f"verifying {task.code}") as status:
-            checks = verify_task(task, judge, progress=lambda c, code=task.code: status.update(f"{code}: {c.label}"))
         for check in checks:
-            failures += check.hard and not check.ok
             style = "green" if check.ok else ("bold red" if check.hard else "yellow")
             score = "JE" if check.score is None else f"{round(check.score, task.score_precision):g}"
             table.add_row(check.label, check.expected, f"{score}/{check.max_score:g}", " ".join(check.verdicts),
                           "hard" if check.hard else "loose", f"[{style}]{check.note}[/]")  # fmt: skip
-        report.append({"task": task.code, "package": str(package), "solutions": [c.to_dict() for c in checks]})
-        if not args.json:
-            console.print(table)
-    if args.json:
-        json.dump(report, sys.stdout, indent=2)
-        print()
-    else:
+        console.print(table)
+    if console is not None:
         console.print(f"{failures} hard mismatch(es)" if failures else "[green]all hard expectations met[/]")
-    return 1 if failures else 0
+    return failures, report
 
 
 def cmd_select(args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
 """`olympicforge demo`: the main job on the embedded examples, no network.
 
-Today it judges every bundled example solution and checks each verdict
-against the one the example declares in its `judge.json`.
+It judges every bundled example solution and checks each verdict against the
+one the example declares in its `judge.json`, then verifies every reference
+solution of the example IOI packages (CMS and task.yaml layouts).
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from rich.table import Table
 
 from judge.batch import BatchIO
 from judge.checkers import Checker, comparator, load_checker
-from judge.cli import wide_console
+from judge.cli import verify_packages, wide_console
 from judge.compiler import Compiler
-from judge.evaluate import SubmissionResult, judge_submission
+from judge.evaluate import SubmissionResult, default_workers, judge_submission
 from judge.sandbox import RunLimits
 from judge.testset import discover_tests
 
@@ -106,4 +107,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     console.print(table)
     console.print(f"{table.row_count} solutions judged in {time.perf_counter() - started:.1f} s; "
                   f"{mismatches} verdict mismatch(es)")  # fmt: skip
-    return 1 if mismatches else 0
+    console.rule("IOI example packages: every reference solution, verified")
+    packages = [*sorted((EXAMPLES / "ioi" / "cms").iterdir()), *sorted(p for p in (EXAMPLES / "ioi" / "yaml").iterdir()
+                                                                       if p.is_dir())]  # fmt: skip
+    started = time.perf_counter()
+    with console.status("verifying IOI example packages..."):
+        failures, _ = verify_packages(packages, compiler, default_workers(), console)
+    console.print(f"{len(packages)} packages verified in {time.perf_counter() - started:.1f} s")
+    return 1 if mismatches or failures else 0
