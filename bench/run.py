@@ -130,7 +130,7 @@ def bench_ioi_batch(sandbox: Sandbox, work: Path, submissions: int, baseline_sub
     """50 distinct submissions of an example IOI task through the batch evaluator, against
     the sandbox-service way: a fresh compile for every (submission, test) pair. The slow
     baseline runs on fewer submissions; both are compared per submission."""
-    package = Path(__file__).resolve().parents[1] / "examples" / "ioi" / "cms" / "findpair"
+    package = Path(__file__).resolve().parents[1] / "examples" / "ioi" / "2024" / "day1" / "findpair"
     task = load_task(package)
     code = (package / "solutions" / "model_solution" / "hashing.cpp").read_text()
     compiler = Compiler(sandbox, cache_root=work / "ioi-cache")

@@ -36,6 +36,11 @@ def wide_console(**kwargs) -> Console:
     return console if console.is_terminal else Console(width=140, **kwargs)
 
 
+def print_json(data) -> None:
+    json.dump(data, sys.stdout, indent=2)
+    print()
+
+
 def add_parser(areas: argparse._SubParsersAction) -> None:
     judge = areas.add_parser("judge", help="compile and judge submissions")
     verbs = judge.add_subparsers(dest="verb", required=True, metavar="VERB")
@@ -138,8 +143,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             compiler=compiler, flags=flags, workers=args.workers, progress=lambda _: bar.advance(task),
         )  # fmt: skip
     if args.json:
-        json.dump(result.to_dict(), sys.stdout, indent=2)
-        print()
+        print_json(result.to_dict())
     else:
         print_result(result, args.source.name, wide_console())
     return EXIT_JUDGE_ERROR if result.has_judge_error else 0
@@ -179,8 +183,7 @@ def cmd_task(args: argparse.Namespace) -> int:
     with wide_console(stderr=True).status(f"judging {args.solution.name} on {task.code}", spinner="dots"):
         result = judge.judge(submission, full=args.full)
     if args.json:
-        json.dump(result.to_dict(), sys.stdout, indent=2)
-        print()
+        print_json(result.to_dict())
     else:
         print_task_result(result, args.solution.name, wide_console())
     return EXIT_JUDGE_ERROR if result.judge_error else 0
@@ -208,8 +211,7 @@ def print_task_result(result: TaskResult, title: str, console: Console) -> None:
 def cmd_verify(args: argparse.Namespace) -> int:
     failures, report = verify_packages(args.package, Compiler(), args.workers, None if args.json else wide_console())
     if args.json:
-        json.dump(report, sys.stdout, indent=2)
-        print()
+        print_json(report)
     return 1 if failures else 0
 
 
@@ -246,8 +248,7 @@ def cmd_select(args: argparse.Namespace) -> int:
     contest = select_contest(read_results(args.results), args.limit, str(args.results))
     data = contest.to_dict()
     if args.json:
-        json.dump(data, sys.stdout, indent=2)
-        print()
+        print_json(data)
         return 0
     console = wide_console()
     table = Table(title=f"contest selection, at most {args.limit} submissions per problem", show_edge=False)

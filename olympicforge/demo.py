@@ -72,6 +72,12 @@ def example_tasks(root: Path = EXAMPLES / "judge") -> list[ExampleTask]:
     return [ExampleTask.load(p) for p in sorted(root.iterdir()) if (p / "judge.json").exists()]
 
 
+def ioi_example_packages(root: Path = EXAMPLES / "ioi") -> list[Path]:
+    """Every example IOI package (CMS export or task.yaml folder), sorted."""
+    found = {p.parent for p in root.rglob("problem.json")} | {p.parent for p in root.rglob("task.yaml")}
+    return sorted(found)
+
+
 def add_parser(areas: argparse._SubParsersAction) -> None:
     demo = areas.add_parser("demo", help="judge the bundled examples (no network)")
     demo.set_defaults(handler=cmd_demo)
@@ -108,8 +114,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     console.print(f"{table.row_count} solutions judged in {time.perf_counter() - started:.1f} s; "
                   f"{mismatches} verdict mismatch(es)")  # fmt: skip
     console.rule("IOI example packages: every reference solution, verified")
-    packages = [*sorted((EXAMPLES / "ioi" / "cms").iterdir()), *sorted(p for p in (EXAMPLES / "ioi" / "yaml").iterdir()
-                                                                       if p.is_dir())]  # fmt: skip
+    packages = ioi_example_packages()
     started = time.perf_counter()
     with console.status("verifying IOI example packages..."):
         failures, _ = verify_packages(packages, compiler, default_workers(), console)

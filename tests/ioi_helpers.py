@@ -7,8 +7,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "ioi"
-CMS_EXAMPLES = sorted((EXAMPLES / "cms").iterdir())
-YAML_EXAMPLES = sorted(p for p in (EXAMPLES / "yaml").iterdir() if p.is_dir())
+FINDPAIR = EXAMPLES / "2024" / "day1" / "findpair"
+GUESS = EXAMPLES / "2024" / "day1" / "guess"
+RELAY = EXAMPLES / "2024" / "day2" / "relay"
+MAXSUB = EXAMPLES / "2021" / "day1" / "ioi2021-maxsub"
+BITS = EXAMPLES / "2021" / "day1" / "ioi2021-bits"
+CMS_EXAMPLES = [FINDPAIR, GUESS, RELAY]
+YAML_EXAMPLES = [MAXSUB, BITS]
 
 
 def make_cms_package(

@@ -6,10 +6,11 @@ import json
 import subprocess
 
 import pytest
-from conftest import REPO
 
 from olympicforge.cli import main
 from olympicforge.demo import example_tasks
+
+from conftest import REPO
 
 EXAMPLES = REPO / "examples" / "judge"
 APLUSB = EXAMPLES / "aplusb"

@@ -8,15 +8,14 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import sandbox_processes
-from ioi_helpers import EXAMPLES
 
 from judge.compiler import SourceFile
 from judge.loaders import load_task
 from judge.taskrun import Submission, TaskJudge
 from judge.verdicts import Verdict
 
-GUESS = EXAMPLES / "cms" / "guess"
+from conftest import sandbox_processes
+from ioi_helpers import GUESS, RELAY
 
 
 @pytest.fixture
@@ -89,10 +88,8 @@ def test_manager_that_never_answers_is_a_judge_error(compiler, tmp_path):
 
 
 def test_sum_of_user_cpu_times_counts(compiler):
-    judge = TaskJudge(load_task(EXAMPLES / "cms" / "relay"), compiler, workers=1)
-    result = judge.judge(
-        Submission(source=SourceFile.read(EXAMPLES / "cms" / "relay" / "solutions" / "time_limit" / "shared_cpu.cpp"))
-    )
+    judge = TaskJudge(load_task(RELAY), compiler, workers=1)
+    result = judge.judge(Submission(source=SourceFile.read(RELAY / "solutions" / "time_limit" / "shared_cpu.cpp")))
     test = result.subtasks[0].tests[0]
     assert test.verdict == Verdict.TLE and "in total" in test.message
     assert test.time > 1.0
@@ -100,9 +97,7 @@ def test_sum_of_user_cpu_times_counts(compiler):
 
 
 def test_two_processes_get_their_index_and_full_marks(compiler):
-    judge = TaskJudge(load_task(EXAMPLES / "cms" / "relay"), compiler)
-    result = judge.judge(
-        Submission(source=SourceFile.read(EXAMPLES / "cms" / "relay" / "solutions" / "model_solution" / "binary.cpp"))
-    )
+    judge = TaskJudge(load_task(RELAY), compiler)
+    result = judge.judge(Submission(source=SourceFile.read(RELAY / "solutions" / "model_solution" / "binary.cpp")))
     assert result.score == 100
     no_leftovers()

@@ -15,12 +15,13 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import leftover_cgroups, sandbox_processes, write_tests
 
 from judge.compiler import SourceFile
 from judge.evaluate import judge_submission
 from judge.sandbox import RunLimits
 from judge.verdicts import Verdict
+
+from conftest import leftover_cgroups, sandbox_processes, write_tests
 
 AB = '#include <cstdio>\nint main(){long long a,b;std::scanf("%lld %lld",&a,&b);std::printf("%lld\\n",a+b);}\n'
 LIMITS = RunLimits(cpu_time=1.0, memory=256 << 20)

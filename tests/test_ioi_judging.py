@@ -7,7 +7,6 @@ import json
 import shutil
 
 import pytest
-from ioi_helpers import CMS_EXAMPLES, EXAMPLES, YAML_EXAMPLES
 
 from judge.batch import TestResult
 from judge.compiler import SourceFile
@@ -18,7 +17,7 @@ from judge.taskrun import Submission, TaskJudge
 from judge.verdicts import Verdict
 from olympicforge.cli import main
 
-FINDPAIR = EXAMPLES / "cms" / "findpair"
+from ioi_helpers import BITS, CMS_EXAMPLES, FINDPAIR, GUESS, MAXSUB, YAML_EXAMPLES
 
 
 def solution(package, label: str) -> Submission:
@@ -42,8 +41,8 @@ def test_verify_passes_on_every_example_package(capsys):
 
 
 def test_verify_fails_on_a_wrong_expectation(tmp_path, capsys):
-    package = tmp_path / "yaml" / "maxsub"
-    shutil.copytree(EXAMPLES / "yaml", tmp_path / "yaml")
+    shutil.copytree(MAXSUB.parent, tmp_path / "day1")
+    package = tmp_path / "day1" / MAXSUB.name
     text = (package / "task.yaml").read_text().replace("solution/cubic.cpp: 40", "solution/cubic.cpp: 100")
     (package / "task.yaml").write_text(text)
     assert main(["judge", "verify", str(package)]) == 1
@@ -62,8 +61,8 @@ def test_judge_task_json_shape(capsys):
 
 
 def test_judge_task_human_output(capsys):
-    source = EXAMPLES / "cms" / "guess" / "solutions" / "partially_correct" / "wasteful.cpp"
-    assert main(["judge", "task", str(EXAMPLES / "cms" / "guess"), str(source)]) == 0
+    source = GUESS / "solutions" / "partially_correct" / "wasteful.cpp"
+    assert main(["judge", "task", str(GUESS), str(source)]) == 0
     out = capsys.readouterr().out
     assert "01-small" in out and "PA" in out and "total: 50 / 100" in out
 
@@ -91,14 +90,14 @@ def test_tests_shared_by_subtasks_run_once(compiler, monkeypatch):
 
 
 def test_score_precision_is_for_display_only(compiler):
-    task = load_task(EXAMPLES / "yaml" / "bits")
+    task = load_task(BITS)
     result = TaskJudge(task, compiler).judge(Submission.from_path(task.source / "solution" / "halves"))
     assert result.score != round(result.score, 2)
     assert result.to_dict()["score"] == 54.78
 
 
 def test_output_only_missing_file_is_wa(compiler, tmp_path):
-    task = load_task(EXAMPLES / "yaml" / "bits")
+    task = load_task(BITS)
     partial = tmp_path / "outputs"
     partial.mkdir()
     shutil.copy(task.source / "solution" / "best" / "output_01.txt", partial)
@@ -109,7 +108,7 @@ def test_output_only_missing_file_is_wa(compiler, tmp_path):
 
 
 def test_output_only_submission_as_a_zip(compiler, tmp_path):
-    task = load_task(EXAMPLES / "yaml" / "bits")
+    task = load_task(BITS)
     archive = shutil.make_archive(str(tmp_path / "best"), "zip", task.source / "solution" / "best")
     assert TaskJudge(task, compiler).judge(Submission.from_path(archive)).score == 100
 
@@ -144,7 +143,7 @@ def outcomes(result) -> list:
 
 
 def test_task_rebuilt_from_rows_judges_exactly_like_the_package(compiler):
-    package = EXAMPLES / "cms" / "guess"
+    package = GUESS
     task = load_task(package)
     rebuilt = task_from_rows(task_rows(task), case_rows(task))
     for label in ("model_solution/binary.cpp", "partially_correct/wasteful.cpp", "protocol_violation/zero.cpp"):

@@ -12,10 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import TEST_COMPILE_LIMITS, leftover_cgroups, sandbox_processes
 
 from judge.compiler import CompileOptions, Compiler
 from judge.sandbox import RunLimits, Sandbox, SandboxError, cgroups
+
+from conftest import TEST_COMPILE_LIMITS, leftover_cgroups, sandbox_processes
 
 AB = '#include <cstdio>\nint main(){long long a,b;std::scanf("%lld %lld",&a,&b);std::printf("%lld\\n",a+b);}\n'
 LOOP = "int main(){ volatile unsigned long x = 0; for (;;) x++; }"

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from ioi_helpers import EXAMPLES
 
 from judge.batcheval import SubmissionJob, done_ids, evaluate_many
 from judge.loaders import load_task
 from judge.selection import ScoredSubmission, medal, select_contest, select_submissions
 from olympicforge.cli import main
+
+from ioi_helpers import FINDPAIR
 
 LAYOUT = [("00-samples", 0), ("01-a", 30), ("02-b", 70)]
 
@@ -92,8 +93,8 @@ def jobs(count: int, code: str) -> list[SubmissionJob]:
 
 
 def test_batch_evaluation_resumes_and_feeds_selection(compiler, tmp_path, monkeypatch):
-    task = load_task(EXAMPLES / "cms" / "findpair")
-    code = (EXAMPLES / "cms" / "findpair" / "solutions" / "model_solution" / "hashing.cpp").read_text()
+    task = load_task(FINDPAIR)
+    code = (FINDPAIR / "solutions" / "model_solution" / "hashing.cpp").read_text()
     results = tmp_path / "results.jsonl"
     first = evaluate_many([task], jobs(3, code), results, compiler=compiler, workers=2, show_progress=False)
     assert (first.judged, first.skipped, first.judge_errors) == (3, 0, 0)
@@ -117,6 +118,6 @@ def test_batch_evaluation_resumes_and_feeds_selection(compiler, tmp_path, monkey
 def test_batch_cli_rejects_an_unknown_problem(tmp_path, capsys):
     submissions = tmp_path / "subs.jsonl"
     submissions.write_text(json.dumps({"id": "x", "problem": "nope", "code": "int main(){}"}) + "\n")
-    code = main(["judge", "batch", "--packages", str(EXAMPLES / "cms" / "findpair"), "--submissions",
+    code = main(["judge", "batch", "--packages", str(FINDPAIR), "--submissions",
                  str(submissions), "--out", str(tmp_path / "out.jsonl")])  # fmt: skip
     assert code == 2 and "unknown problems ['nope']" in capsys.readouterr().err

@@ -9,12 +9,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from ioi_helpers import CMS_EXAMPLES, EXAMPLES, YAML_EXAMPLES, make_cms_package
 
 from judge.loaders import PackageError, load_task
 from judge.loaders.common import parse_bytes, parse_seconds, year_and_day
 from judge.loaders.rows import case_rows, task_from_rows, task_rows
 from judge.task import ScoreType, TaskType
+
+from ioi_helpers import CMS_EXAMPLES, MAXSUB, RELAY, YAML_EXAMPLES, make_cms_package
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "ioi-metadata"
 
@@ -127,7 +128,7 @@ def test_task_yaml_subtask_sharing_tests(mirror):
 
 
 def test_duplicated_mapping_key_takes_both_globs():
-    task = load_task(EXAMPLES / "yaml" / "maxsub")
+    task = load_task(MAXSUB)
     assert task.subtasks[2].tests == ["1-01", "1-02", "2-01", "2-02"]
     assert task.subtasks[1].tests == ["1-01", "1-02"]
 
@@ -203,6 +204,6 @@ def test_not_a_package(tmp_path):
 
 
 def test_grader_config_carries_type_parameters():
-    task = load_task(EXAMPLES / "cms" / "relay")
+    task = load_task(RELAY)
     config = json.loads(dict(task_rows(task)[0]["grader_files"])["grader_config.json"])
     assert config["num_processes"] == 2 and config["user_io"] == "fifo_io" and config["task_type"] == "Communication"

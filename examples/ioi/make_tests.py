@@ -40,7 +40,7 @@ def subtasks(root: Path, specs: dict[str, tuple[int, list[str]]]) -> None:
 
 
 def findpair() -> None:
-    root = HERE / "cms" / "findpair"
+    root = HERE / "2024" / "day1" / "findpair"
     rng = random.Random(11)
     cases = {"0-01": (4, 9, 0, 0, [2, 7, 11, 15]), "0-02": (3, 100, 0, 0, [1, 2, 3])}
     for i in range(1, 4):
@@ -68,7 +68,7 @@ def findpair() -> None:
 
 
 def guess() -> None:
-    root = HERE / "cms" / "guess"
+    root = HERE / "2024" / "day1" / "guess"
     rng = random.Random(5)
     cases = {"0-01": (10, 7), "1-01": (1, 1), "1-02": (10, 10), "1-03": (9, 4)}
     for i in range(1, 4):
@@ -83,7 +83,7 @@ def guess() -> None:
 
 
 def relay() -> None:
-    root = HERE / "cms" / "relay"
+    root = HERE / "2024" / "day2" / "relay"
     rng = random.Random(3)
     cases = {"0-01": (4, 5), "1-01": (10, 0), "1-02": (10, 1023), "2-01": (60, (1 << 60) - 1)}
     cases["2-02"] = (60, rng.randrange(1 << 59, 1 << 60))
@@ -96,7 +96,7 @@ def relay() -> None:
 
 
 def maxsub() -> None:
-    root = HERE / "yaml" / "maxsub"
+    root = HERE / "2021" / "day1" / "ioi2021-maxsub"
     rng = random.Random(8)
     cases = {"0-01": (5, 0, [1, -2, 3, 4, -1]), "1-01": (300, rng.randrange(1, 2**62), None),
              "1-02": (200, rng.randrange(1, 2**62), None), "2-01": (100000, rng.randrange(1, 2**62), None),
@@ -113,7 +113,7 @@ def maxsub() -> None:
 
 
 def bits() -> None:
-    root = HERE / "yaml" / "bits"
+    root = HERE / "2021" / "day1" / "ioi2021-bits"
     numbers = {"01": 13, "02": 1023, "03": (1 << 40) + 12345, "04": 987654321987}
     for name, n in numbers.items():
         write_gz(root / "tc" / f"{name}.in.gz", f"{n}\n")
