@@ -19,6 +19,7 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from builders import build_ioi
     from judge import cli as judge_cli
     from olympicforge import demo
 
@@ -27,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
     areas = parser.add_subparsers(dest="area", required=True, metavar="COMMAND")
     judge_cli.add_parser(areas)
+    build = areas.add_parser("build", help="build Hub datasets into out/hub")
+    builds = build.add_subparsers(dest="dataset", required=True, metavar="DATASET")
+    build_ioi.add_parser(builds)
     demo.add_parser(areas)
     return parser
 

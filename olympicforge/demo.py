@@ -2,7 +2,8 @@
 
 It judges every bundled example solution and checks each verdict against the
 one the example declares in its `judge.json`, then verifies every reference
-solution of the example IOI packages (CMS and task.yaml layouts).
+solution of the example IOI packages (CMS and task.yaml layouts), and builds
+the `ioi`, `ioi-test-cases` and `ioi-sample-solutions` datasets from them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from rich.table import Table
 
+from builders.build_ioi import build_ioi, print_summary
 from judge.batch import BatchIO
 from judge.checkers import Checker, comparator, load_checker
 from judge.cli import verify_packages, wide_console
@@ -79,7 +81,8 @@ def ioi_example_packages(root: Path = EXAMPLES / "ioi") -> list[Path]:
 
 
 def add_parser(areas: argparse._SubParsersAction) -> None:
-    demo = areas.add_parser("demo", help="judge the bundled examples (no network)")
+    demo = areas.add_parser("demo", help="judge the bundled examples and build datasets from them (no network)")
+    demo.add_argument("--out", type=Path, default=Path("out/hub"))
     demo.set_defaults(handler=cmd_demo)
 
 
@@ -119,4 +122,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with console.status("verifying IOI example packages..."):
         failures, _ = verify_packages(packages, compiler, default_workers(), console)
     console.print(f"{len(packages)} packages verified in {time.perf_counter() - started:.1f} s")
+    console.rule("IOI datasets from the example packages (no network, no token)")
+    summary = build_ioi(ioi_example_packages(), args.out, compiler=compiler, console=console)
+    print_summary(summary, console)
+    card = summary.outputs["ioi"] / "README.md"
+    console.print(f"datasets written under {args.out.resolve()}; the ioi card is {card}")
     return 1 if mismatches or failures else 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -32,6 +33,45 @@ def write(path: Path, text: str) -> None:
 def write_gz(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(gzip.compress(text.encode(), mtime=0))
+
+
+def write_zip(path: Path, files: dict[str, str]) -> None:
+    """A zip with fixed timestamps, so regenerating it changes no byte."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in sorted(files.items()):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), text)
+
+
+def write_pdf(path: Path, lines: list[str]) -> None:
+    """A one-page PDF in Helvetica, enough for a text statement (as older IOI years ship)."""
+    escape = str.maketrans({"(": "\\(", ")": "\\)", "\\": "\\\\"})
+    text = " T* ".join(f"({line.translate(escape)}) Tj" for line in lines)
+    stream = f"BT /F1 11 Tf 72 740 Td 15 TL {text} ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, obj in enumerate(objects, 1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(body)
+
+
+def starting_code(root: Path, code: str, header: str, body: str) -> None:
+    """The contestant's attachment: cpp/<code>.cpp (starting code) and the header."""
+    write_zip(root / "attachments" / f"{code}.zip",
+              {f"cpp/{code}.cpp": f'#include "{code}.h"\n\n{body}', f"cpp/{code}.h": header})
 
 
 def subtasks(root: Path, specs: dict[str, tuple[int, list[str]]]) -> None:
@@ -61,6 +101,8 @@ def findpair() -> None:
         extra = "\n" + " ".join(map(str, explicit)) if explicit else ""
         write(root / "tests" / f"{name}.in", f"{n} {target} {seed} {even}{extra}\n")
         write(root / "tests" / f"{name}.out", f"{int(possible)}\n")
+    starting_code(root, "findpair", (root / "graders" / "findpair.h").read_text(),
+                  "std::pair<int, int> find_pair(std::vector<int> a, long long target) {\n    return {-1, -1};\n}\n")
     names = sorted(cases)
     subtasks(root, {"00-samples": (0, ["0-01", "0-02"]),
                     "01-small": (30, [n for n in names if n[0] in "01"]),
@@ -77,6 +119,8 @@ def guess() -> None:
     for name, (n, secret) in cases.items():
         write(root / "tests" / f"{name}.in", f"{n} {secret}\n")
         write(root / "tests" / f"{name}.out", f"{secret}\n")
+    starting_code(root, "guess", (root / "graders" / "guess.h").read_text(),
+                  "int guess(int n) {\n    return ask(1) == 0 ? 1 : n;\n}\n")
     names = sorted(cases)
     subtasks(root, {"00-samples": (0, ["0-01"]), "01-small": (30, [n for n in names if n[0] in "01"]),
                     "02-full": (70, names)})  # fmt: skip
@@ -90,6 +134,9 @@ def relay() -> None:
     for name, (k, x) in cases.items():
         write(root / "tests" / f"{name}.in", f"{k} {x}\n")
         write(root / "tests" / f"{name}.out", f"{x}\n")
+    starting_code(root, "relay", (root / "graders" / "relay.h").read_text(),
+                  'std::string encode(long long x) {\n    return "0";\n}\n\n'
+                  "long long decode(std::string message) {\n    return 0;\n}\n")
     names = sorted(cases)
     subtasks(root, {"00-samples": (0, ["0-01"]), "01-small": (40, [n for n in names if n[0] in "01"]),
                     "02-full": (60, names)})  # fmt: skip
@@ -114,6 +161,14 @@ def maxsub() -> None:
 
 def bits() -> None:
     root = HERE / "2021" / "day1" / "ioi2021-bits"
+    write_pdf(root / "statement" / "bits-en.pdf", [
+        "Powers of Two", "",
+        "This is an output-only task. Each input file holds one integer n (1 <= n <= 10^18).",
+        "Write m, then m powers of two whose sum is n. Every valid answer scores",
+        "popcount(n) / m of the test: the shortest list gets full marks.", "",
+        "Subtasks: 1 (30 points): test 01. 2 (30 points): test 02. 3 (40 points): tests 03 and 04,",
+        "scored by the mean of their outcomes.",
+    ])
     numbers = {"01": 13, "02": 1023, "03": (1 << 40) + 12345, "04": 987654321987}
     for name, n in numbers.items():
         write_gz(root / "tc" / f"{name}.in.gz", f"{n}\n")

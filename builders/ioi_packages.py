@@ -1,0 +1,161 @@
+"""Find IOI task folders and read what the datasets need beyond the judge's Task:
+the English statement, the contestant's starting code, and the licence.
+
+Layouts (FORMATS.md section 1):
+- IOI 2024: `<code>-CMS.zip` (the CMS export), `<code>.zip` (public: `cpp/<code>.cpp`),
+  `translations/en.md`, `statements/en.pdf`;
+- IOI 2025: the CMS export unpacked, `statement.pdf`, `attachments/<code>.zip`;
+- the task.yaml mirror: `statements: {en: ...pdf}`, `attachments`/`editor_templates`.
+A Markdown statement is used when there is one; otherwise the PDF's text, with
+a warning recorded.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from judge.loaders import load_task
+from judge.loaders.common import year_and_day
+from judge.loaders.taskyaml import read_task_yaml
+from judge.task import PackageError, Task
+
+log = logging.getLogger(__name__)
+
+LICENCE_FILES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "license.txt")
+LICENCE_IDS = (("cc0", "cc0-1.0"), ("cc by-sa 4.0", "cc-by-sa-4.0"), ("cc by 4.0", "cc-by-4.0"),
+               ("creative commons attribution 4.0", "cc-by-4.0"), ("creative commons zero", "cc0-1.0"))  # fmt: skip
+
+
+@dataclass
+class IoiPackage:
+    """A loaded task plus what only the datasets need."""
+
+    folder: Path
+    task: Task
+    statement: str
+    statement_source: str  # "markdown: <file>" or "pdf: <file>"
+    starting_code: str
+    licence: str  # a Hub licence id, or "unknown"
+    licence_source: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def is_task_folder(path: Path) -> bool:
+    return path.is_dir() and (
+        (path / "problem.json").exists() or (path / "task.yaml").exists() or any(path.glob("*-CMS.zip"))
+    )
+
+
+def discover(roots: list[Path]) -> list[Path]:
+    """Each root is a task folder, or a folder searched (recursively) for task folders."""
+    found: list[Path] = []
+    for root in roots:
+        root = Path(root)
+        if not root.exists():
+            raise PackageError(f"package path {root} does not exist")
+        if is_task_folder(root):
+            found.append(root)
+            continue
+        stack = sorted(p for p in root.iterdir() if p.is_dir())
+        before = len(found)
+        while stack:
+            folder = stack.pop(0)
+            if is_task_folder(folder):
+                found.append(folder)
+            else:
+                stack[:0] = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+        if len(found) == before:
+            raise PackageError(f"{root}: no task packages found (problem.json, task.yaml or *-CMS.zip)")
+    return sorted(set(found))
+
+
+def _cms_export(folder: Path) -> Path:
+    zips = sorted(folder.glob("*-CMS.zip"))
+    return zips[0] if zips else folder
+
+
+def pdf_text(path: Path) -> str:
+    """Text of a PDF statement, pages separated by blank lines, math left as extracted."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    pages = [(page.extract_text() or "").strip() for page in reader.pages]
+    text = "\n\n".join(p for p in pages if p)
+    return re.sub(r"[ \t]+\n", "\n", text)
+
+
+def _statement(folder: Path, task: Task, yaml_data: dict | None) -> tuple[str, str, list[str]]:
+    code = task.code
+    markdown = [folder / "translations" / "en.md", folder / "statement.md", folder / "statement" / "en.md",
+                folder / f"{code}.md"]  # fmt: skip
+    pdfs = [folder / "statements" / "en.pdf", folder / "statement.pdf", folder / "statement" / f"{code}-en.pdf"]
+    if yaml_data:
+        english = ((yaml_data.get("statements") or {}).get("en")) or ""
+        if english:
+            (markdown if english.endswith(".md") else pdfs).insert(0, folder / english)
+    for file in markdown:
+        if file.exists():
+            return file.read_text(), f"markdown: {file.relative_to(folder)}", []
+    for file in pdfs:
+        if file.exists():
+            text = pdf_text(file)
+            if not text.strip():
+                raise PackageError(f"{file}: the PDF statement has no extractable text")
+            warning = f"{task.code}: statement extracted from {file.name} (PDF): layout and formulas may be imperfect"
+            return text, f"pdf: {file.relative_to(folder)}", [warning]
+    raise PackageError(f"{folder}: no English statement (translations/en.md, statement.md or a PDF)")
+
+
+def _starting_code(folder: Path, task: Task, yaml_data: dict | None) -> tuple[str, list[str]]:
+    code = task.code
+    wanted = (f"cpp/{code}.cpp", f"{code}.cpp")
+    if yaml_data:
+        for template in yaml_data.get("editor_templates") or []:
+            if str(template).endswith(".cpp") and (folder / str(template)).exists():
+                return (folder / str(template)).read_text(), []
+    archives = [folder / f"{code}.zip", folder / "attachments" / f"{code}.zip", folder / "attachment" / f"{code}.zip"]
+    for archive in archives:
+        if archive.exists():
+            with zipfile.ZipFile(archive) as zf:
+                for name in zf.namelist():
+                    if name.endswith(wanted):
+                        return io.TextIOWrapper(zf.open(name)).read(), []
+    if task.task_type == "OutputOnly":
+        return "", []
+    return "", [f"{code}: no starting code found ({', '.join(wanted)} in {code}.zip or attachments/)"]
+
+
+def _licence(folder: Path) -> tuple[str, str]:
+    for directory in (folder, *list(folder.parents)[:3]):
+        for name in LICENCE_FILES:
+            file = directory / name
+            if file.exists():
+                text = file.read_text(errors="replace").lower()
+                for needle, licence in LICENCE_IDS:
+                    if needle in text:
+                        return licence, str(file)
+                return "other", str(file)
+    return "unknown", "no licence file found in or above the package"
+
+
+def load_package(folder: Path, year: int | None = None, day: str | None = None) -> IoiPackage:
+    """Load one task folder; year and day come from the path, else from the arguments."""
+    folder = Path(folder)
+    task = load_task(_cms_export(folder))
+    path_year, path_day = year_and_day(folder)
+    task.year = path_year or year
+    task.day = path_day or day
+    if task.year is None or task.day is None:
+        raise PackageError(f"{folder}: year/day not in the path (like 2024/day1/<task>); pass --year and --day")
+    yaml_data = read_task_yaml(folder / "task.yaml") if (folder / "task.yaml").exists() else None
+    statement, source, warnings = _statement(folder, task, yaml_data)
+    starting_code, more = _starting_code(folder, task, yaml_data)
+    licence, licence_source = _licence(folder)
+    for warning in (*warnings, *more):
+        log.warning("%s", warning)
+    return IoiPackage(folder, task, statement, source, starting_code, licence, licence_source, [*warnings, *more])
