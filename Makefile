@@ -26,8 +26,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py --out bench/results.json
 
 lint: $(STAMP)
-	$(BIN)/ruff check judge olympicforge tests bench
-	$(BIN)/ruff format --check judge olympicforge tests bench
+	$(BIN)/ruff check judge builders cards olympicforge tests bench examples
+	$(BIN)/ruff format --check judge builders cards olympicforge tests bench examples
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -59,6 +59,7 @@ class ShardedParquetWriter:
             {"huggingface": json.dumps({"info": {"features": features.to_dict()}})}
         )
         self.max_shard_bytes = max_shard_bytes
+        self.batch_bytes = min(BATCH_BYTES, max_shard_bytes)  # a batch never overfills a shard by much
         self.directory = root / "data" / config
         self.directory.mkdir(parents=True, exist_ok=True)
         self.stats = SplitStats()
@@ -74,7 +75,7 @@ class ShardedParquetWriter:
             raise ValueError(f"{self.config}/{self.split}: row {self.stats.num_examples} lacks {sorted(missing)}")
         self._pending.append(self.features.encode_example(row))
         self._pending_bytes += _approx_size(row)
-        if self._pending_bytes >= BATCH_BYTES or len(self._pending) >= BATCH_ROWS:
+        if self._pending_bytes >= self.batch_bytes or len(self._pending) >= BATCH_ROWS:
             self._flush()
 
     def _flush(self) -> None:

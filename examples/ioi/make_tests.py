@@ -70,13 +70,23 @@ def write_pdf(path: Path, lines: list[str]) -> None:
 
 def starting_code(root: Path, code: str, header: str, body: str) -> None:
     """The contestant's attachment: cpp/<code>.cpp (starting code) and the header."""
-    write_zip(root / "attachments" / f"{code}.zip",
-              {f"cpp/{code}.cpp": f'#include "{code}.h"\n\n{body}', f"cpp/{code}.h": header})
+    write_zip(
+        root / "attachments" / f"{code}.zip",
+        {f"cpp/{code}.cpp": f'#include "{code}.h"\n\n{body}', f"cpp/{code}.h": header},
+    )
 
 
 def subtasks(root: Path, specs: dict[str, tuple[int, list[str]]]) -> None:
     for name, (score, tests) in specs.items():
         write(root / "subtasks" / f"{name}.json", json.dumps({"score": score, "testcases": tests}) + "\n")
+
+
+def findpair_values(n: int, seed: int, mode: int) -> list[int]:
+    """The same array as graders/gen.h builds from (n, seed, mode)."""
+    values = lcg(seed, n, 250000000, scale=4 if mode == 2 else 2)
+    if mode == 2:
+        values[-2], values[-1] = 4 * (values[-2] // 4) + 1, 4 * (values[-1] // 4) + 2
+    return values
 
 
 def findpair() -> None:
@@ -86,23 +96,27 @@ def findpair() -> None:
     for i in range(1, 4):
         cases[f"1-0{i}"] = (1000, None, rng.randrange(1, 2**62), 0, None)
     cases["1-04"] = (1000, 1, rng.randrange(1, 2**62), 1, None)  # even values, odd target: impossible
-    for i in range(1, 3):
-        cases[f"2-0{i}"] = (200000, None, rng.randrange(1, 2**62), 0, None)
-    cases["2-03"] = (200000, 999999999, rng.randrange(1, 2**62), 1, None)
-    for name, (n, target, seed, even, explicit) in cases.items():
-        values = explicit or lcg(seed, n, 500000000, scale=2 if even else 1)
+    for i in range(1, 3):  # the only pair is the last two elements: O(n^2) clearly times out
+        cases[f"2-0{i}"] = (300000, None, rng.randrange(1, 2**62), 2, None)
+    cases["2-03"] = (300000, 999999999, rng.randrange(1, 2**62), 1, None)
+    for name, (n, target, seed, mode, explicit) in cases.items():
+        values = explicit or findpair_values(n, seed, mode)
         if target is None:
-            p, q = sorted(rng.sample(range(n), 2))
+            p, q = (n - 2, n - 1) if mode == 2 else sorted(rng.sample(range(n), 2))
             target = values[p] + values[q]
         seen, possible = set(), False
         for v in values:
             possible = possible or (target - v) in seen
             seen.add(v)
         extra = "\n" + " ".join(map(str, explicit)) if explicit else ""
-        write(root / "tests" / f"{name}.in", f"{n} {target} {seed} {even}{extra}\n")
+        write(root / "tests" / f"{name}.in", f"{n} {target} {seed} {mode}{extra}\n")
         write(root / "tests" / f"{name}.out", f"{int(possible)}\n")
-    starting_code(root, "findpair", (root / "graders" / "findpair.h").read_text(),
-                  "std::pair<int, int> find_pair(std::vector<int> a, long long target) {\n    return {-1, -1};\n}\n")
+    starting_code(
+        root,
+        "findpair",
+        (root / "graders" / "findpair.h").read_text(),
+        "std::pair<int, int> find_pair(std::vector<int> a, long long target) {\n    return {-1, -1};\n}\n",
+    )
     names = sorted(cases)
     subtasks(root, {"00-samples": (0, ["0-01", "0-02"]),
                     "01-small": (30, [n for n in names if n[0] in "01"]),
@@ -119,8 +133,12 @@ def guess() -> None:
     for name, (n, secret) in cases.items():
         write(root / "tests" / f"{name}.in", f"{n} {secret}\n")
         write(root / "tests" / f"{name}.out", f"{secret}\n")
-    starting_code(root, "guess", (root / "graders" / "guess.h").read_text(),
-                  "int guess(int n) {\n    return ask(1) == 0 ? 1 : n;\n}\n")
+    starting_code(
+        root,
+        "guess",
+        (root / "graders" / "guess.h").read_text(),
+        "int guess(int n) {\n    return ask(1) == 0 ? 1 : n;\n}\n",
+    )
     names = sorted(cases)
     subtasks(root, {"00-samples": (0, ["0-01"]), "01-small": (30, [n for n in names if n[0] in "01"]),
                     "02-full": (70, names)})  # fmt: skip
@@ -134,9 +152,13 @@ def relay() -> None:
     for name, (k, x) in cases.items():
         write(root / "tests" / f"{name}.in", f"{k} {x}\n")
         write(root / "tests" / f"{name}.out", f"{x}\n")
-    starting_code(root, "relay", (root / "graders" / "relay.h").read_text(),
-                  'std::string encode(long long x) {\n    return "0";\n}\n\n'
-                  "long long decode(std::string message) {\n    return 0;\n}\n")
+    starting_code(
+        root,
+        "relay",
+        (root / "graders" / "relay.h").read_text(),
+        'std::string encode(long long x) {\n    return "0";\n}\n\n'
+        "long long decode(std::string message) {\n    return 0;\n}\n",
+    )
     names = sorted(cases)
     subtasks(root, {"00-samples": (0, ["0-01"]), "01-small": (40, [n for n in names if n[0] in "01"]),
                     "02-full": (60, names)})  # fmt: skip
@@ -161,14 +183,19 @@ def maxsub() -> None:
 
 def bits() -> None:
     root = HERE / "2021" / "day1" / "ioi2021-bits"
-    write_pdf(root / "statement" / "bits-en.pdf", [
-        "Powers of Two", "",
-        "This is an output-only task. Each input file holds one integer n (1 <= n <= 10^18).",
-        "Write m, then m powers of two whose sum is n. Every valid answer scores",
-        "popcount(n) / m of the test: the shortest list gets full marks.", "",
-        "Subtasks: 1 (30 points): test 01. 2 (30 points): test 02. 3 (40 points): tests 03 and 04,",
-        "scored by the mean of their outcomes.",
-    ])
+    write_pdf(
+        root / "statement" / "bits-en.pdf",
+        [
+            "Powers of Two",
+            "",
+            "This is an output-only task. Each input file holds one integer n (1 <= n <= 10^18).",
+            "Write m, then m powers of two whose sum is n. Every valid answer scores",
+            "popcount(n) / m of the test: the shortest list gets full marks.",
+            "",
+            "Subtasks: 1 (30 points): test 01. 2 (30 points): test 02. 3 (40 points): tests 03 and 04,",
+            "scored by the mean of their outcomes.",
+        ],
+    )
     numbers = {"01": 13, "02": 1023, "03": (1 << 40) + 12345, "04": 987654321987}
     for name, n in numbers.items():
         write_gz(root / "tc" / f"{name}.in.gz", f"{n}\n")

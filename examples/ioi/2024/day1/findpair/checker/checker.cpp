@@ -12,11 +12,11 @@ int main(int argc, char **argv) {
     if (argc < 4) return 1;
     FILE *in = std::fopen(argv[1], "r"), *ans = std::fopen(argv[2], "r"), *out = std::fopen(argv[3], "r");
     if (!in || !ans || !out) return 1;
-    int n, even_only, possible;
+    int n, mode, possible;
     long long target;
     unsigned long long seed;
-    if (std::fscanf(in, "%d %lld %llu %d", &n, &target, &seed, &even_only) != 4) return 1;
-    std::vector<int> a = read_array(in, n, seed, even_only);
+    if (std::fscanf(in, "%d %lld %llu %d", &n, &target, &seed, &mode) != 4) return 1;
+    std::vector<int> a = read_array(in, n, seed, mode);
     if (std::fscanf(ans, "%d", &possible) != 1) return 1;
     long long i, j;
     if (std::fscanf(out, "%lld %lld", &i, &j) != 2) return verdict(false);
