@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,7 @@ import pytest
 from judge.batch import run_batch_test
 from judge.checkers import WhiteDiff
 from judge.compiler import SourceFile
-from judge.sandbox import RunLimits, RunStatus, SandboxError
+from judge.sandbox import RunLimits, RunStatus, Sandbox, SandboxError
 from judge.sandbox.cgroups import CgroupSetup
 from judge.testset import TestCase, discover_tests
 from judge.verdicts import Verdict
@@ -75,3 +77,20 @@ def test_tests_are_discovered_in_natural_order(tmp_path):
 def test_empty_test_folder_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="holds no NAME.in"):
         discover_tests(tmp_path)
+
+
+def test_network_namespace_holder_outlives_the_thread_that_started_it(tmp_path):
+    box = Sandbox()
+    try:
+        work = tmp_path / "box"
+        work.mkdir()
+        thread = threading.Thread(target=lambda: box.run(["/bin/true"], work_dir=work, limits=RunLimits()))
+        thread.start()
+        thread.join()
+        holder = box._netns_holder
+        time.sleep(0.2)  # a parent-death signal tied to that thread would have fired by now
+        assert holder is not None and holder.poll() is None
+        assert box.run(["/bin/true"], work_dir=work, limits=RunLimits()).status == RunStatus.OK
+        assert box._netns_holder is holder
+    finally:
+        box.close()

@@ -503,7 +503,9 @@ static void write_id_map(pid_t pid, const char *file, unsigned id_in, unsigned i
 /* keep an empty network namespace alive for runs to join (cheaper than a new one each run) */
 static int hold_netns(void) {
     if (unshare(CLONE_NEWNET)) die("unshare(CLONE_NEWNET)");
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* No PR_SET_PDEATHSIG here: it fires when the *thread* that started us exits,
+     * and judges start runs from worker threads. End of stdin (the judge process
+     * closing its pipe, or dying) is what ends the holder. */
     printf("ready\n");
     fflush(stdout);
     char buf[64];
