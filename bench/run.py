@@ -5,7 +5,8 @@
 - compile: cold (no PCH) vs with the precompiled header vs a cache hit;
 - judging one submission on 200 small tests with 1 and 2 workers;
 - 50 submissions of an example IOI task through the batch evaluator vs a fresh
-  compile per (submission, test), as sandbox-service harnesses do.
+  compile per (submission, test), as sandbox-service harnesses do;
+- Codeforces page parsing throughput on the shared fixtures.
 
 Writes the numbers to a JSON file (default bench/results.json) and prints a table.
 """
@@ -29,6 +30,7 @@ os.environ["OLYMPICFORGE_CACHE"] = tempfile.mkdtemp(prefix="olympicforge-bench-"
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
+from builders.codeforces_parser import parse_page  # noqa: E402
 from judge.batch import run_batch_test  # noqa: E402
 from judge.batcheval import SubmissionJob, evaluate_many  # noqa: E402
 from judge.compiler import CompileOptions, Compiler, SourceFile, precompiled_header  # noqa: E402
@@ -160,6 +162,20 @@ def bench_ioi_batch(sandbox: Sandbox, work: Path, submissions: int, baseline_sub
             "baseline_per_submission_s": round(per_base, 3), "speedup": round(per_base / per_ours, 1)}  # fmt: skip
 
 
+def bench_parse(rounds: int) -> dict:
+    """Codeforces parser throughput on the shared fixture pages."""
+    fixtures = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "codeforces"
+    pages = [p.read_text() for p in sorted(fixtures.glob("*.html"))]
+    problems = sum(len(parse_page(page)) for page in pages)
+    started = time.perf_counter()
+    for _ in range(rounds):
+        for page in pages:
+            parse_page(page)
+    elapsed = time.perf_counter() - started
+    return {"pages": len(pages) * rounds, "pages_per_s": round(len(pages) * rounds / elapsed, 1),
+            "problems_per_s": round(problems * rounds / elapsed, 1)}  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("bench/results.json"))
@@ -181,6 +197,8 @@ def main() -> int:
             overhead = bench_overhead(binary, work, args.runs)
         with console.status(f"judging {args.tests} tests with 1 and 2 workers"):
             tests = bench_tests(compiler, work, args.tests)
+        with console.status("parsing Codeforces pages"):
+            parse = bench_parse(20)
         with console.status(f"IOI batch: {args.ioi_submissions} submissions vs compile-per-test"):
             ioi = bench_ioi_batch(sandbox, work, args.ioi_submissions, args.ioi_baseline_submissions)
     results = {
@@ -190,6 +208,7 @@ def main() -> int:
         "compile": compile_figures,
         "judge_200_tests": tests,
         "ioi_batch_vs_compile_per_test": ioi,
+        "codeforces_parse": parse,
     }
     atomic_write_bytes(args.out, (json.dumps(results, indent=2) + "\n").encode())
     table = Table(title=f"olympicforge judge benchmark ({sandbox.info.name})")
@@ -203,6 +222,8 @@ def main() -> int:
         table.add_row(f"{args.tests} tests {key}", str(value))
     for key, value in ioi.items():
         table.add_row(f"IOI batch {key}", str(value))
+    for key, value in parse.items():
+        table.add_row(f"Codeforces parse {key}", str(value))
     console.print(table)
     console.print(f"written to {args.out}")
     return 0
