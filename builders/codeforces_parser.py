@@ -57,14 +57,17 @@ def _number(text: str, where: str) -> float:
     return float(match.group(1))
 
 
-def _property(header: Tag, css: str) -> str:
-    node = header.select_one(css)
-    if node is None:
-        return ""
-    title = node.select_one(".property-title")
-    if title is not None:
+def _untitled(parent: Tag, css: str, title_css: str) -> Tag | None:
+    """The node `css` inside `parent`, with its label (`title_css`) removed."""
+    node = parent.select_one(css)
+    if node is not None and (title := node.select_one(title_css)) is not None:
         title.extract()
-    return node.get_text(" ", strip=True)
+    return node
+
+
+def _property(header: Tag, css: str) -> str:
+    node = _untitled(header, css, ".property-title")
+    return "" if node is None else node.get_text(" ", strip=True)
 
 
 def _math_from_script(script: Tag) -> str:
@@ -177,13 +180,8 @@ def pre_text(pre: Tag) -> str:
 
 
 def _section(statement: Tag, css: str, base_url: str, images: list[str]) -> str:
-    node = statement.select_one(css)
-    if node is None:
-        return ""
-    title = node.select_one(".section-title")
-    if title is not None:
-        title.extract()
-    return _blocks(node, base_url, images)
+    node = _untitled(statement, css, ".section-title")
+    return "" if node is None else _blocks(node, base_url, images)
 
 
 def parse_statement(statement: Tag, base_url: str = BASE_URL) -> ParsedProblem:
