@@ -18,9 +18,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from builders import ioi, ioi_sample_solutions, ioi_test_cases
-from builders.hub_writer import HubLayout, remove_stale_staging
+from builders.hub_writer import HubLayout, publish, remove_stale_staging
 from builders.ioi_packages import IoiPackage, discover, load_package
-from cards.card import CardSpec, render_card
+from cards.card import CardSpec
 from judge.cli import wide_console
 from judge.compiler import Compiler
 from judge.evaluate import default_workers
@@ -100,8 +100,8 @@ def write_ioi(out: Path, packages: list[IoiPackage], org: str, summary: BuildSum
                      "train_years": year_list(years, "train"), "test_years": year_list(years, "test"),
                      "licences": licences(packages), "build_year": build_year()},
         )  # fmt: skip
-        summary.outputs["ioi"] = layout.commit(render_card(spec, layout.features, layout.stats))
-        summary.rows["ioi"] = sum(s.num_examples for s in layout.stats["default"].values())
+        summary.outputs["ioi"] = publish(layout, spec)
+        summary.rows["ioi"] = sum(s.num_examples for c in layout.stats.values() for s in c.values())
     except BaseException:
         layout.abort()
         raise
@@ -129,7 +129,7 @@ def write_test_cases(out: Path, packages: list[IoiPackage], org: str, summary: B
             descriptions=ioi_test_cases.DESCRIPTIONS,
             context={"org": org, "years": year_stats, "licences": licences(packages), "build_year": build_year()},
         )  # fmt: skip
-        summary.outputs["ioi-test-cases"] = layout.commit(render_card(spec, layout.features, layout.stats))
+        summary.outputs["ioi-test-cases"] = publish(layout, spec)
         summary.rows["ioi-test-cases"] = sum(s.num_examples for c in layout.stats.values() for s in c.values())
     except BaseException:
         layout.abort()
@@ -169,7 +169,7 @@ def write_sample_solutions(out: Path, packages: list[IoiPackage], org: str, summ
                      "verdicts": ", ".join(f"{v} {n}" for v, n in sorted(verdicts.items())) or "none",
                      "backend": compiler.sandbox.info.name, "build_year": build_year()},
         )  # fmt: skip
-        summary.outputs["ioi-sample-solutions"] = layout.commit(render_card(spec, layout.features, layout.stats))
+        summary.outputs["ioi-sample-solutions"] = publish(layout, spec)
         summary.rows["ioi-sample-solutions"] = len(all_rows)
     except BaseException:
         layout.abort()

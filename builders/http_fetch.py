@@ -5,9 +5,9 @@
 - retries with exponential backoff and jitter on 429, 5xx, timeouts, broken
   connections and truncated bodies; "Call limit exceeded", challenge pages and
   login pages are retried too and never returned as content;
-- every good response is stored in an on-disk cache (atomically), so a rerun
-  fetches nothing it already has; `offline` reads the cache only and names the
-  URL it lacks.
+- every good response is stored in an on-disk cache (atomically), and so is
+  the fact that a URL answered 404, so a rerun fetches nothing it already has;
+  `offline` reads the cache only and names the URL it lacks.
 """
 
 from __future__ import annotations
@@ -74,6 +74,10 @@ class Fetcher:
         digest = hashlib.sha256(url.encode()).hexdigest()
         return self.cache_dir / kind / digest[:2] / f"{digest}.{'json' if kind == 'api' else 'html'}"
 
+    def store(self, kind: str, url: str, body: bytes) -> None:
+        """Put a response into the cache (fetched elsewhere, or a saved page)."""
+        atomic_write_bytes(self._cache_path(kind, url), body)
+
     def cached(self, kind: str, url: str) -> bytes | None:
         path = self._cache_path(kind, url)
         return path.read_bytes() if path.exists() else None
@@ -105,6 +109,9 @@ class Fetcher:
             raise Retryable("a challenge page instead of content")
         if kind == "page" and any(marker in text for marker in LOGIN_MARKERS) and "problem-statement" not in text:
             raise Retryable("a login page instead of content")
+        if response.status_code == 404:
+            atomic_write_bytes(self._cache_path(kind, url).with_suffix(".404"), b"")  # a real answer: remember it
+            raise FetchError(f"{url}: HTTP 404 (not found)")
         if response.status_code >= 400:
             raise FetchError(f"{url}: HTTP {response.status_code}")
         if kind == "page" and "</html>" not in text.lower():
@@ -126,6 +133,8 @@ class Fetcher:
         body = self.cached(kind, url)
         if body is not None:
             return body
+        if self._cache_path(kind, url).with_suffix(".404").exists():
+            raise FetchError(f"{url}: HTTP 404 (not found, remembered from an earlier run)")
         if self.offline:
             raise NotCached(f"offline and not in the cache: {url}")
         retrying = Retrying(
@@ -137,7 +146,7 @@ class Fetcher:
             body = retrying(self._get, kind, url)
         except RetryError as exc:
             raise FetchError(f"{url}: gave up after {self.attempts} attempts: {exc.last_attempt.exception()}") from None
-        atomic_write_bytes(self._cache_path(kind, url), body)
+        self.store(kind, url, body)
         return body
 
     def api(self, method: str, **params):

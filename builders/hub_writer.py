@@ -100,11 +100,7 @@ class ShardedParquetWriter:
         self._flush()
         if self._writer is not None:
             self._writer.close()
-        if not self._shards:  # an empty split still gets one (empty) shard: its schema documents it
-            path = self.directory / f".{self.split}-00000.parquet"
-            pq.write_table(pa.Table.from_pylist([], schema=self.schema), path)
-            self._shards.append(path)
-        total = len(self._shards)
+        total = len(self._shards)  # an empty split writes no file: `datasets` cannot read 0-row shards
         for index, path in enumerate(self._shards):
             final = self.directory / f"{self.split}-{index:05d}-of-{total:05d}.parquet"
             os.replace(path, final)
@@ -144,6 +140,18 @@ class HubLayout:
         self.stats.setdefault(config, {})[split] = writer.stats
         return writer
 
+    def drop_empty(self) -> list[str]:
+        """Forget splits (and configs) that got no rows, so the card lists only what exists."""
+        dropped = []
+        for config in list(self.stats):
+            for split in [s for s, stats in self.stats[config].items() if stats.num_examples == 0]:
+                del self.stats[config][split]
+                dropped.append(f"{config}/{split}")
+            if not self.stats[config]:
+                del self.stats[config]
+                self.features.pop(config, None)
+        return dropped
+
     def commit(self, card: str) -> Path:
         """Write the card and atomically replace any previous build of this dataset."""
         (self.staging / "README.md").write_text(card)
@@ -158,6 +166,16 @@ class HubLayout:
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def publish(layout: HubLayout, spec) -> Path:
+    """Drop empty splits, render the card from what was written, and swap the dataset in."""
+    from cards.card import render_card
+
+    dropped = layout.drop_empty()
+    if dropped:
+        log.info("%s: no rows for %s (left out of the card)", layout.name, ", ".join(dropped))
+    return layout.commit(render_card(spec, layout.features, layout.stats))
 
 
 def remove_stale_staging(out_root: Path) -> None:

@@ -19,7 +19,7 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from builders import build_ioi, codeforces_cli
+    from builders import build_ioi, codeforces, codeforces_cli
     from judge import cli as judge_cli
     from olympicforge import demo
 
@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     build = areas.add_parser("build", help="build Hub datasets into out/hub")
     builds = build.add_subparsers(dest="dataset", required=True, metavar="DATASET")
     build_ioi.add_parser(builds)
+    codeforces.add_parser(builds)
     codeforces_cli.add_parser(areas)
     demo.add_parser(areas)
     return parser

@@ -3,7 +3,8 @@
 It judges every bundled example solution and checks each verdict against the
 one the example declares in its `judge.json`, then verifies every reference
 solution of the example IOI packages (CMS and task.yaml layouts), and builds
-the `ioi`, `ioi-test-cases` and `ioi-sample-solutions` datasets from them.
+the `ioi`, `ioi-test-cases` and `ioi-sample-solutions` datasets from them, and a
+small `codeforces` dataset offline from the demo cache in `examples/codeforces`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 from rich.table import Table
 
 from builders.build_ioi import build_ioi, print_summary
+from builders.codeforces import build_codeforces, seed_cache
+from builders.http_fetch import Fetcher
 from judge.batch import BatchIO
 from judge.checkers import Checker, comparator, load_checker
 from judge.cli import verify_packages, wide_console
@@ -125,6 +128,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     console.rule("IOI datasets from the example packages (no network, no token)")
     summary = build_ioi(ioi_example_packages(), args.out, compiler=compiler, console=console)
     print_summary(summary, console)
+    console.rule("codeforces dataset, offline, from the demo cache in examples/codeforces")
+    fetcher = Fetcher(args.out.parent / "cache" / "codeforces-demo", offline=True)
+    seed_cache(fetcher, EXAMPLES / "codeforces")
+    codeforces = build_codeforces(fetcher, args.out, compiler=compiler, console=console)
+    for config, count in codeforces.rows.items():
+        console.print(f"codeforces/{config}: {count} rows -> {codeforces.output}")
     card = summary.outputs["ioi"] / "README.md"
     console.print(f"datasets written under {args.out.resolve()}; the ioi card is {card}")
     return 1 if mismatches or failures else 0

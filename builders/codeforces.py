@@ -1,0 +1,330 @@
+"""The `codeforces` dataset: API + problem pages + editorials + accepted solutions.
+
+Configs: `default` (train: contests that started before the cutoff, test: after),
+`verifiable` (examples pass with a known-correct solution through the judge, and
+the official tests are complete) and `verifiable-prompts` (the same rows with a
+prompt, one row per language). Everything is fetched through the cached
+`Fetcher`, so a rerun fetches nothing twice and `--offline` works from the cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import logging
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from datasets import Features, List, Value
+from rich.console import Console
+
+from builders.codeforces_pages import blog_text, contest_name, split_editorial, submission_source, tutorial_links
+from builders.codeforces_parser import PageError, ParsedProblem, parse_page
+from builders.http_fetch import Fetcher, FetchError
+from builders.hub_writer import HubLayout, publish, remove_stale_staging
+from cards.card import CardSpec
+from judge.checkers import comparator
+from judge.compiler import Compiler
+from judge.evaluate import judge_submission
+from judge.sandbox import RunLimits
+from judge.testset import TestCase
+
+log = logging.getLogger(__name__)
+DEFAULT_CUTOFF = "2024-11-01"
+SOLUTIONS_PER_PROBLEM = 3
+PAIR = {"input": Value("string"), "output": Value("string")}
+FEATURES = Features({
+    "id": Value("string"), "aliases": List(Value("string")), "contest_id": Value("int64"),
+    "contest_name": Value("string"), "contest_type": Value("string"), "contest_start": Value("int64"),
+    "contest_start_year": Value("int64"), "index": Value("string"), "time_limit": Value("float64"),
+    "memory_limit": Value("float64"), "title": Value("string"), "description": Value("string"),
+    "input_format": Value("string"), "output_format": Value("string"), "interaction_format": Value("string"),
+    "note": Value("string"), "examples": List(PAIR), "editorial": Value("string"), "rating": Value("int64"),
+    "tags": List(Value("string")),
+    "solutions": List({"language": Value("string"), "code": Value("string"), "source": Value("string")}),
+    "testset_size": Value("int64"), "official_tests": List(PAIR), "official_tests_complete": Value("bool"),
+    "input_mode": Value("string"), "executable": Value("bool"),
+})  # fmt: skip
+PROMPT_FEATURES = Features({**FEATURES, "prompt": Value("string"), "language": Value("string")})
+DESCRIPTIONS = {
+    "id": "contest/index, e.g. 176/E", "aliases": "the same problem in other rounds (Div. 1 / Div. 2)",
+    "contest_start": "unix time", "time_limit": "seconds", "memory_limit": "megabytes",
+    "description": "the legend (Markdown, math as $...$)", "examples": "sample tests, byte for byte",
+    "editorial": "this problem's part of the contest tutorial, when found", "rating": "difficulty (may be null)",
+    "solutions": "up to 3 accepted submissions: language, code, source URL",
+    "official_tests_complete": "whether official_tests holds every test", "input_mode": "stdio or file",
+    "executable": "the examples pass with a known-correct solution through the judge",
+    "prompt": "the prompt for a model (verifiable-prompts)", "language": "cpp or python (verifiable-prompts)",
+}  # fmt: skip
+
+
+@dataclass
+class CodeforcesSummary:
+    rows: dict[str, int] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)  # what could not be fetched (offline: not cached)
+    output: Path | None = None
+
+
+def parse_range(text: str | None) -> range | None:
+    """`1200-1300`, `1211` or None (all)."""
+    if not text:
+        return None
+    low, _, high = text.partition("-")
+    try:
+        return range(int(low), int(high or low) + 1)
+    except ValueError:
+        raise ValueError(f"--contests wants A-B or A, not {text!r}") from None
+
+
+def _statements(fetcher: Fetcher, cid: int, indices: list[str], summary) -> tuple[dict[str, ParsedProblem], str]:
+    """The contest's statements (its /problems page, else each problem page) and a sidebar page."""
+    try:
+        html = fetcher.page(f"contest/{cid}/problems")
+        return {p.index: p for p in parse_page(html)}, html
+    except (FetchError, PageError) as exc:
+        log.info("contest %s: no /problems page (%s); trying problem pages", cid, exc)
+    found, sidebar = {}, ""
+    for index in indices:
+        try:
+            html = fetcher.page(f"problemset/problem/{cid}/{index}")
+            found.update({p.index: p for p in parse_page(html)})
+            sidebar = sidebar or html
+        except (FetchError, PageError) as exc:
+            summary.missing.append(f"{cid}/{index}: {exc}")
+    return found, sidebar
+
+
+def _editorials(fetcher: Fetcher, cid: int, sidebar: str, indices: list[str], summary) -> dict[str, str]:
+    for url in tutorial_links(sidebar, fetcher.base_url):
+        try:
+            text = blog_text(fetcher.page(url.removeprefix(fetcher.base_url)))
+        except (FetchError, ValueError) as exc:
+            summary.missing.append(f"tutorial of {cid}: {exc}")
+            continue
+        parts = split_editorial(text, cid, indices)
+        if parts:
+            return parts
+    return {}
+
+
+def _solutions(fetcher: Fetcher, cid: int, summary) -> dict[str, list[dict]]:
+    try:
+        submissions = fetcher.api("contest.status", contestId=cid, **{"from": 1, "count": 1000})
+    except FetchError as exc:
+        summary.missing.append(f"accepted solutions of {cid}: {exc}")
+        return {}
+    chosen: dict[str, list[dict]] = {}
+    for sub in submissions:
+        index = sub["problem"]["index"]
+        language = sub.get("programmingLanguage", "")
+        if sub.get("verdict") != "OK" or len(chosen.get(index, [])) >= SOLUTIONS_PER_PROBLEM:
+            continue
+        if not ("C++" in language or "Py" in language):
+            continue
+        path = f"contest/{cid}/submission/{sub['id']}"
+        try:
+            _, code = submission_source(fetcher.page(path))
+        except (FetchError, ValueError) as exc:
+            summary.missing.append(f"submission {sub['id']}: {exc}")
+            continue
+        chosen.setdefault(index, []).append(
+            {"language": language, "code": code, "source": f"{fetcher.base_url}/{path}"}
+        )
+    return chosen
+
+
+def _fingerprint(problem: ParsedProblem) -> str:
+    text = "\0".join([problem.title, problem.legend, problem.input_format, problem.output_format])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def collect(fetcher: Fetcher, contests: range | None, summary: CodeforcesSummary) -> list[dict]:
+    listed = [c for c in fetcher.api("contest.list", gym=False) if c.get("phase", "FINISHED") == "FINISHED"]
+    chosen = sorted((c for c in listed if contests is None or c["id"] in contests), key=lambda c: c["id"])
+    problemset = fetcher.api("problemset.problems")
+    meta = {(p["contestId"], p["index"]): p for p in problemset["problems"]}
+    rows: list[dict] = []
+    seen: dict[str, dict] = {}
+    for contest in chosen:
+        cid = contest["id"]
+        indices = sorted(index for (c, index) in meta if c == cid)
+        if not indices:
+            continue
+        statements, sidebar = _statements(fetcher, cid, indices, summary)
+        editorials = _editorials(fetcher, cid, sidebar, indices, summary) if sidebar else {}
+        solutions = _solutions(fetcher, cid, summary)
+        name = contest.get("name") or contest_name(sidebar) or ""
+        start = int(contest.get("startTimeSeconds") or 0)
+        for index in indices:
+            problem = statements.get(index)
+            if problem is None:
+                continue
+            key = _fingerprint(problem)
+            if key in seen:  # the same problem in a parallel division
+                seen[key]["aliases"].append(f"{cid}/{index}")
+                continue
+            info = meta[(cid, index)]
+            row = {
+                "id": f"{cid}/{index}", "aliases": [], "contest_id": cid, "contest_name": name,
+                "contest_type": contest.get("type", ""), "contest_start": start,
+                "contest_start_year": datetime.datetime.fromtimestamp(start, datetime.UTC).year,
+                "index": index, "time_limit": problem.time_limit, "memory_limit": problem.memory_limit,
+                "title": problem.title, "description": problem.legend, "input_format": problem.input_format,
+                "output_format": problem.output_format, "interaction_format": problem.interaction_format,
+                "note": problem.note, "examples": problem.examples, "editorial": editorials.get(index, ""),
+                "rating": info.get("rating"), "tags": list(info.get("tags", [])),
+                "solutions": solutions.get(index, []), "testset_size": None, "official_tests": [],
+                "official_tests_complete": False, "input_mode": problem.input_mode, "executable": False,
+            }  # fmt: skip
+            seen[key] = row
+            rows.append(row)
+    return rows
+
+
+def mark_executable(rows: list[dict], compiler: Compiler) -> None:
+    """`executable`: a known-correct solution passes every example through the judge."""
+    for row in rows:
+        if not row["examples"] or row["input_mode"] != "stdio" or row["interaction_format"]:
+            continue
+        for solution in row["solutions"]:
+            suffix = ".py" if "Py" in solution["language"] else ".cpp"
+            with tempfile.TemporaryDirectory() as tmp:
+                source = Path(tmp) / f"sol{suffix}"
+                source.write_text(solution["code"])
+                tests = []
+                for number, example in enumerate(row["examples"], 1):
+                    (Path(tmp) / f"{number}.in").write_text(example["input"])
+                    (Path(tmp) / f"{number}.out").write_text(example["output"])
+                    tests.append(TestCase(str(number), Path(tmp) / f"{number}.in", Path(tmp) / f"{number}.out"))
+                limits = RunLimits(cpu_time=row["time_limit"], memory=int(row["memory_limit"] * 2**20))
+                result = judge_submission(source, tests, limits=limits, checker=comparator("tokens"),
+                                          compiler=compiler, workers=1)  # fmt: skip
+            if result.verdict == "AC":
+                row["executable"] = True
+                break
+
+
+def prompt(row: dict, language: str) -> str:
+    name = "C++17" if language == "cpp" else "Python 3"
+    parts = [f"# {row['title']}", f"Time limit: {row['time_limit']:g} seconds. Memory limit: "
+             f"{row['memory_limit']:g} megabytes.", row["description"], "## Input", row["input_format"],
+             "## Output", row["output_format"]]  # fmt: skip
+    if row["interaction_format"]:
+        parts += ["## Interaction", row["interaction_format"]]
+    for number, example in enumerate(row["examples"], 1):
+        parts.append(
+            f"## Example {number}\n\nInput:\n```\n{example['input']}```\n\nOutput:\n```\n{example['output']}```"
+        )
+    if row["note"]:
+        parts += ["## Note", row["note"]]
+    parts.append(f"Reason about the problem, then give one complete {name} solution that reads standard input "
+                 f"and writes standard output, in a single ```{language if language == 'cpp' else 'python'} "
+                 "code block.")  # fmt: skip
+    return "\n\n".join(parts) + "\n"
+
+
+def write_dataset(out: Path, rows: list[dict], cutoff: str, org: str, summary: CodeforcesSummary) -> Path:
+    cut = int(datetime.datetime.fromisoformat(cutoff).replace(tzinfo=datetime.UTC).timestamp())
+    layout = HubLayout(out, "codeforces")
+    try:
+        default = {split: layout.split("default", split, FEATURES) for split in ("train", "test")}
+        verifiable = {split: layout.split("verifiable", split, FEATURES) for split in ("train", "test")}
+        prompts = {split: layout.split("verifiable-prompts", split, PROMPT_FEATURES) for split in ("train", "test")}
+        for row in rows:
+            split = "train" if row["contest_start"] < cut else "test"
+            default[split].write(row)
+            if row["executable"] and row["official_tests_complete"]:
+                verifiable[split].write(row)
+                for language in ("cpp", "python"):
+                    prompts[split].write({**row, "prompt": prompt(row, language), "language": language})
+        for writer in (*default.values(), *verifiable.values(), *prompts.values()):
+            writer.close()
+        years = Counter(r["contest_start_year"] for r in rows)
+        ratings = Counter(r["rating"] // 100 * 100 for r in rows if r["rating"])
+        tags = Counter(t for r in rows for t in r["tags"])
+        share = lambda key: f"{sum(bool(r[key]) for r in rows)}/{len(rows)}"  # noqa: E731
+        spec = CardSpec(
+            "codeforces", "Codeforces problems", "other", "codeforces.md.j2", descriptions=DESCRIPTIONS,
+            context={"org": org, "years": sorted(years.items()), "ratings": sorted(ratings.items()),
+                     "tags": tags.most_common(20), "editorials": share("editorial"), "solutions": share("solutions"),
+                     "tests": share("official_tests"), "executable": share("executable"), "cutoff": cutoff,
+                     "missing": len(summary.missing), "build_year": datetime.date.today().year},
+        )  # fmt: skip
+        summary.output = publish(layout, spec)
+        summary.rows = {c: sum(s.num_examples for s in splits.values()) for c, splits in layout.stats.items()}
+        return summary.output
+    except BaseException:
+        layout.abort()
+        raise
+
+
+def build_codeforces(fetcher: Fetcher, out: Path, *, contests: range | None = None, cutoff: str = DEFAULT_CUTOFF,
+                     org: str = "olympicforge", compiler: Compiler | None = None,
+                     console: Console | None = None) -> CodeforcesSummary:  # fmt: skip
+    console = console or Console(stderr=True)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(out)
+    summary = CodeforcesSummary()
+    with console.status("fetching contests, statements, editorials and solutions"):
+        rows = collect(fetcher, contests, summary)
+    if not rows:
+        raise FetchError(
+            "no problem could be read: nothing to build" + (f" ({summary.missing[0]})" if summary.missing else "")
+        )
+    with console.status(f"checking examples of {len(rows)} problems with known-correct solutions"):
+        mark_executable(rows, compiler or Compiler())
+    write_dataset(out, rows, cutoff, org, summary)
+    return summary
+
+
+def add_parser(builds: argparse._SubParsersAction) -> None:
+    parser = builds.add_parser("codeforces", help="build the codeforces dataset (API + pages, cached)")
+    parser.add_argument("--contests", help="contest ids, e.g. 1200-1300 (default: all)")
+    parser.add_argument("--offline", action="store_true", help="use the cache only; name what is missing")
+    parser.add_argument("--cache", type=Path, default=Path("out/cache/codeforces"), help="raw response cache")
+    parser.add_argument("--seed-cache", type=Path, help="a folder of api/ and pages/ files to load into the cache")
+    parser.add_argument("--cutoff", default=DEFAULT_CUTOFF, help="train/test split date (default 2024-11-01)")
+    parser.add_argument("--page-delay", type=float, default=1.0)
+    parser.add_argument("--out", type=Path, default=Path("out/hub"))
+    parser.add_argument("--org", default="olympicforge")
+    parser.add_argument("--base-url", default="https://codeforces.com", help=argparse.SUPPRESS)  # tests
+    parser.set_defaults(handler=cmd_build_codeforces)
+
+
+def cmd_build_codeforces(args: argparse.Namespace) -> int:
+    fetcher = Fetcher(args.cache, args.base_url, offline=args.offline, page_delay=args.page_delay)
+    if args.seed_cache:
+        seed_cache(fetcher, args.seed_cache)
+    console = Console()
+    summary = build_codeforces(fetcher, args.out, contests=parse_range(args.contests), cutoff=args.cutoff,
+                               org=args.org, console=console)  # fmt: skip
+    for config, count in summary.rows.items():
+        console.print(f"codeforces/{config}: {count} rows")
+    for item in summary.missing:
+        console.print(f"[yellow]missing: {item}[/]")
+    console.print(f"written to {summary.output}")
+    return 0
+
+
+def seed_cache(fetcher: Fetcher, folder: Path) -> int:
+    """Load saved responses into the cache: `api/<method>[@<query>].json` and `pages/<path>.html`."""
+    count = 0
+    for file in sorted(Path(folder).rglob("*")):
+        if not file.is_file():
+            continue
+        relative = file.relative_to(folder)
+        if relative.parts[0] == "api":
+            method, _, query = relative.name.removesuffix(".json").partition("@")
+            url = f"{fetcher.base_url}/api/{method}" + (f"?{query}" if query else "")
+            fetcher.store("api", url, file.read_bytes())
+        elif relative.parts[0] == "pages":
+            path = str(relative.relative_to("pages")).removesuffix(".html")
+            fetcher.store("page", f"{fetcher.base_url}/{path}", file.read_bytes())
+        else:
+            continue
+        count += 1
+    return count
