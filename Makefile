@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # pytest workers: the judge tests measure CPU time, so keep it modest
 PYTEST_ARGS ?=
 
-.PHONY: install test demo bench lint clean
+.PHONY: install test demo bench lint clean datasets push-datasets
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,22 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --out bench/results.json
+
+# Sources of the published datasets (the defaults are the bundled examples).
+IOI_PACKAGES ?= examples/ioi
+CODEFORCES_ARGS ?= --offline --seed-cache examples/codeforces --cache out/cache/codeforces
+
+datasets: $(STAMP)
+	$(BIN)/olympicforge build ioi --packages $(IOI_PACKAGES) --out out/hub
+	$(BIN)/olympicforge build codeforces $(CODEFORCES_ARGS) --out out/hub
+
+# make push-datasets ORG=my-org [DRY_RUN=1] [OFFLINE=1]: builds what is missing, validates, then pushes
+push-datasets: $(STAMP)
+	@test -n "$(ORG)" || (echo "usage: make push-datasets ORG=<hub org> [DRY_RUN=1]"; exit 2)
+	@test -d out/hub/ioi -a -d out/hub/ioi-test-cases -a -d out/hub/ioi-sample-solutions || \
+		$(BIN)/olympicforge build ioi --packages $(IOI_PACKAGES) --out out/hub
+	@test -d out/hub/codeforces || $(BIN)/olympicforge build codeforces $(CODEFORCES_ARGS) --out out/hub
+	$(BIN)/olympicforge push --org $(ORG) --out out/hub $(if $(DRY_RUN),--dry-run) $(if $(OFFLINE),--offline)
 
 lint: $(STAMP)
 	$(BIN)/ruff check judge builders cards olympicforge tests bench examples

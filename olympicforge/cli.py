@@ -11,6 +11,8 @@ import sys
 
 from rich.logging import RichHandler
 
+from builders.http_fetch import FetchError
+from builders.hub_push import PushError
 from olympicforge import __version__
 
 
@@ -19,7 +21,7 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from builders import build_ioi, codeforces, codeforces_cli
+    from builders import build_ioi, codeforces, codeforces_cli, hub_push
     from judge import cli as judge_cli
     from olympicforge import demo
 
@@ -33,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     build_ioi.add_parser(builds)
     codeforces.add_parser(builds)
     codeforces_cli.add_parser(areas)
+    hub_push.add_parser(areas)
     demo.add_parser(areas)
     return parser
 
@@ -44,6 +47,6 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(show_path=False)])
     try:
         return int(args.handler(args) or 0)
-    except (UsageError, FileNotFoundError, ValueError) as exc:
+    except (UsageError, FileNotFoundError, ValueError, FetchError, PushError) as exc:
         print(f"olympicforge: error: {exc}", file=sys.stderr)
         return 2

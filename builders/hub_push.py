@@ -1,0 +1,242 @@
+"""`olympicforge push`: publish built datasets (out/hub/<name>) to the Hugging Face Hub.
+
+A dataset is validated before anything of it is uploaded: parquet files
+readable, the card's YAML valid, its `dataset_info` features and row counts
+matching the files, every `data_files` glob resolving, no stray data file.
+The upload sends only files whose content changed and deletes files the new
+build no longer has, in one commit that also carries the card.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import hashlib
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from datasets import Features
+from datasets.info import DatasetInfosDict
+from huggingface_hub import CommitOperationAdd, CommitOperationDelete, DatasetCardData, HfApi, get_token
+from rich.console import Console
+from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+from cards.card import CardError, validate_card
+
+log = logging.getLogger(__name__)
+ALL_DATASETS = ("codeforces", "ioi", "ioi-test-cases", "ioi-sample-solutions")
+
+
+class PushError(RuntimeError):
+    """Publishing cannot go ahead: names the dataset and what is wrong."""
+
+
+@dataclass
+class LocalFile:
+    path: str  # relative to the dataset folder, "/"-separated
+    size: int
+    sha256: str
+    git_sha1: str  # the blob id git (and the Hub, for non-LFS files) gives this content
+
+
+@dataclass
+class Plan:
+    repo_id: str
+    revision: str
+    add: list[LocalFile] = field(default_factory=list)
+    replace: list[LocalFile] = field(default_factory=list)
+    delete: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    remote_known: bool = True
+
+    @property
+    def empty(self) -> bool:
+        return not (self.add or self.replace or self.delete)
+
+    def message(self) -> str:
+        parts = [f"{len(self.add)} added", f"{len(self.replace)} replaced", f"{len(self.delete)} deleted"]
+        changed = sorted({Path(f.path).parent.name for f in self.add + self.replace if f.path.startswith("data/")})
+        configs = f" (configs: {', '.join(changed)})" if changed else ""
+        return f"Update {self.repo_id.split('/')[-1]}: " + ", ".join(parts) + configs
+
+
+def describe(folder: Path) -> list[LocalFile]:
+    files = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        data = path.read_bytes()
+        git = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+        files.append(LocalFile(path.relative_to(folder).as_posix(), len(data), hashlib.sha256(data).hexdigest(), git))
+    return files
+
+
+def _check_files(folder: Path, relatives: list[str], info, problems: list[str]) -> tuple[int, int]:
+    """Rows and bytes of parquet files, noting unreadable ones and feature mismatches."""
+    rows = size = 0
+    for relative in relatives:
+        try:
+            metadata, schema = pq.read_metadata(folder / relative), pq.read_schema(folder / relative)
+        except Exception as exc:  # any unreadable parquet stops the push
+            problems.append(f"{folder.name}/{relative}: unreadable parquet: {exc}")
+            continue
+        rows += metadata.num_rows
+        size += (folder / relative).stat().st_size
+        if Features.from_arrow_schema(schema) != info.features:
+            problems.append(f"{folder.name}/{relative}: features differ from the card's dataset_info")
+    return rows, size
+
+
+def validate(folder: Path) -> list[str]:
+    """Everything wrong with a built dataset folder (empty list: ready to publish)."""
+    card = folder / "README.md"
+    if not card.exists():
+        return [f"{folder}: no README.md card"]
+    try:
+        meta = validate_card(card.read_text())
+    except CardError as exc:
+        return [f"{card}: {exc}"]
+    infos = DatasetInfosDict.from_dataset_card_data(DatasetCardData(**meta))
+    files = [f.path for f in describe(folder) if f.path.startswith("data/")]
+    problems: list[str] = []
+    claimed: set[str] = set()
+    for config in meta["configs"]:
+        name, info = config["config_name"], infos.get(config["config_name"])
+        if info is None:
+            problems.append(f"{folder.name}/{name}: no dataset_info")
+            continue
+        config_bytes = 0
+        for entry in config["data_files"]:
+            where = f"{folder.name}/{name}/{entry['split']}"
+            matched = [f for f in files if fnmatch.fnmatch(f, entry["path"])]
+            if not matched:
+                problems.append(f"{where}: data_files {entry['path']!r} match no file")
+                continue
+            claimed.update(matched)
+            rows, size = _check_files(folder, matched, info, problems)
+            config_bytes += size
+            expected = info.splits[entry["split"]].num_examples if entry["split"] in (info.splits or {}) else None
+            if expected != rows:
+                problems.append(f"{where}: card says {expected} rows, files hold {rows}")
+        if info.download_size is not None and info.download_size != config_bytes:
+            problems.append(f"{folder.name}/{name}: card says {info.download_size} bytes, files hold {config_bytes}")
+    problems += [f"{folder.name}/{stray}: a data file no config refers to" for stray in sorted(set(files) - claimed)]
+    return problems
+
+
+def remote_listing(api: HfApi, repo_id: str, revision: str) -> dict[str, str] | None:
+    """path -> content id (sha256 for LFS files, git blob id otherwise); None if the repo does not exist."""
+    from huggingface_hub.errors import RepositoryNotFoundError, RevisionNotFoundError
+
+    try:
+        entries = api.list_repo_tree(repo_id, recursive=True, expand=True, revision=revision, repo_type="dataset")
+        return {e.path: (e.lfs.sha256 if getattr(e, "lfs", None) else e.blob_id)
+                for e in entries if hasattr(e, "blob_id")}  # fmt: skip
+    except (RepositoryNotFoundError, RevisionNotFoundError):
+        return None
+
+
+def make_plan(folder: Path, repo_id: str, revision: str, remote: dict[str, str] | None) -> Plan:
+    plan = Plan(repo_id, revision, remote_known=remote is not None)
+    remote = remote or {}
+    local = describe(folder)
+    for file in local:
+        if file.path not in remote:
+            plan.add.append(file)
+        elif remote[file.path] in (file.sha256, file.git_sha1):
+            plan.unchanged.append(file.path)
+        else:
+            plan.replace.append(file)
+    keep = {f.path for f in local}
+    plan.delete = sorted(p for p in remote if p not in keep and p != ".gitattributes")
+    return plan
+
+
+class _Transient(Exception):
+    pass
+
+
+def push_dataset(api: HfApi, folder: Path, plan: Plan, private: bool, tag: str | None) -> str | None:
+    """Create the repo if needed and apply the plan in one commit (retried on network errors)."""
+    import httpx
+
+    @retry(stop=stop_after_attempt(5), wait=wait_random_exponential(multiplier=1, max=30),
+           retry=retry_if_exception_type(_Transient), reraise=True)  # fmt: skip
+    def attempt():
+        try:
+            api.create_repo(plan.repo_id, repo_type="dataset", private=private, exist_ok=True)
+            if plan.empty:
+                return None
+            operations = [CommitOperationAdd(f.path, str(folder / f.path)) for f in plan.add + plan.replace]
+            operations += [CommitOperationDelete(path) for path in plan.delete]
+            info = api.create_commit(plan.repo_id, operations, commit_message=plan.message(), repo_type="dataset",
+                                     revision=plan.revision)  # fmt: skip
+            return info.oid
+        except (httpx.TransportError, httpx.TimeoutException, ConnectionError) as exc:
+            log.warning("network error pushing %s: %s (retrying)", plan.repo_id, exc)
+            raise _Transient(str(exc)) from exc
+
+    commit = attempt()
+    if tag:
+        api.create_tag(plan.repo_id, tag=tag, revision=plan.revision, repo_type="dataset", exist_ok=True)
+    return commit
+
+
+def add_parser(areas: argparse._SubParsersAction) -> None:
+    push = areas.add_parser("push", help="publish built datasets to the Hugging Face Hub")
+    push.add_argument("--org", required=True)
+    push.add_argument("--datasets", default=",".join(ALL_DATASETS), help="comma-separated names")
+    push.add_argument("--out", type=Path, default=Path("out/hub"), help="where the built datasets are")
+    push.add_argument("--private", action="store_true")
+    push.add_argument("--revision", default="main")
+    push.add_argument("--tag")
+    push.add_argument("--dry-run", action="store_true", help="print the plan; write nothing")
+    push.add_argument("--offline", action="store_true", help="with --dry-run: plan from the local build alone")
+    push.set_defaults(handler=cmd_push)
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from judge.cli import wide_console
+
+    console = wide_console()
+    names = [n.strip() for n in args.datasets.split(",") if n.strip()]
+    if args.offline and not args.dry_run:
+        raise PushError("--offline only makes sense with --dry-run")
+    token = os.environ.get("HF_TOKEN") or get_token()
+    if not token and not (args.dry_run and args.offline):
+        raise PushError("no Hugging Face token: set HF_TOKEN or run `hf auth login` (nothing was pushed)")
+    api = HfApi(token=token)
+    failures = 0
+    for name in names:
+        folder = args.out / name
+        if not folder.is_dir():
+            console.print(f"[red]{name}: not built ({folder} is missing); run the builder first[/]")
+            failures += 1
+            continue
+        problems = validate(folder)
+        if problems:
+            failures += 1
+            console.print(f"[red]{name}: not pushed, validation failed:[/]")
+            for problem in problems:
+                console.print(f"  - {problem}")
+            continue
+        repo_id = f"{args.org}/{name}"
+        remote = None if args.offline else remote_listing(api, repo_id, args.revision)
+        plan = make_plan(folder, repo_id, args.revision, remote)
+        print_plan(plan, console)
+        if args.dry_run:
+            continue
+        commit = push_dataset(api, folder, plan, args.private, args.tag)
+        console.print(f"{repo_id}: " + (f"commit {commit}" if commit else "already up to date"))
+    return 1 if failures else 0
+
+
+def print_plan(plan: Plan, console: Console) -> None:
+    where = "" if plan.remote_known else " (new repo, or remote not consulted)"
+    console.print(f"[bold]{plan.repo_id}[/] @ {plan.revision}{where}: {plan.message()}")
+    for label, files in (("add", plan.add), ("replace", plan.replace)):
+        for f in files:
+            console.print(f"  {label:8} {f.path} ({f.size} bytes)")
+    for path in plan.delete:
+        console.print(f"  delete   {path}")
