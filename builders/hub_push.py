@@ -17,10 +17,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pyarrow.parquet as pq
 from datasets import Features
 from datasets.info import DatasetInfosDict
 from huggingface_hub import CommitOperationAdd, CommitOperationDelete, DatasetCardData, HfApi, get_token
+from huggingface_hub.errors import HfHubHTTPError
 from rich.console import Console
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
@@ -28,6 +30,7 @@ from cards.card import CardError, validate_card
 
 log = logging.getLogger(__name__)
 ALL_DATASETS = ("codeforces", "ioi", "ioi-test-cases", "ioi-sample-solutions")
+RETRY_SECONDS = 1.0  # backoff multiplier for network errors and 5xx answers
 
 
 class PushError(RuntimeError):
@@ -159,9 +162,8 @@ class _Transient(Exception):
 
 def push_dataset(api: HfApi, folder: Path, plan: Plan, private: bool, tag: str | None) -> str | None:
     """Create the repo if needed and apply the plan in one commit (retried on network errors)."""
-    import httpx
 
-    @retry(stop=stop_after_attempt(5), wait=wait_random_exponential(multiplier=1, max=30),
+    @retry(stop=stop_after_attempt(5), wait=wait_random_exponential(multiplier=RETRY_SECONDS, max=30),
            retry=retry_if_exception_type(_Transient), reraise=True)  # fmt: skip
     def attempt():
         try:
@@ -176,6 +178,12 @@ def push_dataset(api: HfApi, folder: Path, plan: Plan, private: bool, tag: str |
         except (httpx.TransportError, httpx.TimeoutException, ConnectionError) as exc:
             log.warning("network error pushing %s: %s (retrying)", plan.repo_id, exc)
             raise _Transient(str(exc)) from exc
+        except HfHubHTTPError as exc:  # a commit is atomic on the Hub: retrying after a 5xx is safe
+            status = exc.response.status_code if exc.response is not None else None
+            if status == 429 or (status or 0) >= 500:
+                log.warning("the Hub answered %s pushing %s (retrying)", status, plan.repo_id)
+                raise _Transient(str(exc)) from exc
+            raise
 
     commit = attempt()
     if tag:
@@ -204,10 +212,11 @@ def cmd_push(args: argparse.Namespace) -> int:
     if args.offline and not args.dry_run:
         raise PushError("--offline only makes sense with --dry-run")
     token = os.environ.get("HF_TOKEN") or get_token()
-    if not token and not (args.dry_run and args.offline):
+    if not token and not args.dry_run:
         raise PushError("no Hugging Face token: set HF_TOKEN or run `hf auth login` (nothing was pushed)")
     api = HfApi(token=token)
     failures = 0
+    unreachable = False
     for name in names:
         folder = args.out / name
         if not folder.is_dir():
@@ -222,7 +231,16 @@ def cmd_push(args: argparse.Namespace) -> int:
                 console.print(f"  - {problem}")
             continue
         repo_id = f"{args.org}/{name}"
-        remote = None if args.offline else remote_listing(api, repo_id, args.revision)
+        remote = None
+        if not args.offline and not unreachable:
+            try:
+                remote = remote_listing(api, repo_id, args.revision)
+            except Exception as exc:  # any network failure (the client may use its own HTTP library)
+                if not args.dry_run:
+                    raise PushError(f"{repo_id}: cannot list the remote repo: {exc}") from exc
+                console.print(f"[yellow]{repo_id}: the Hub is not reachable ({type(exc).__name__}); "
+                              "planning from the local builds alone[/]")  # fmt: skip
+                unreachable = True
         plan = make_plan(folder, repo_id, args.revision, remote)
         print_plan(plan, console)
         if args.dry_run:
