@@ -140,8 +140,11 @@ class FakeHub:
         spec = json.loads(body)
         repo_id = f"{spec['organization']}/{spec['name']}"
         if repo_id in self.repos:
-            return self._json(handler, 409, {"error": "You already created this dataset repo",
-                                             "url": f"{self.url}/datasets/{repo_id}"})
+            return self._json(
+                handler,
+                409,
+                {"error": "You already created this dataset repo", "url": f"{self.url}/datasets/{repo_id}"},
+            )
         self.repos[repo_id] = Repo(spec.get("visibility") == "private" or bool(spec.get("private")))
         self._json(handler, 200, {"url": f"{self.url}/datasets/{repo_id}"})
 

@@ -114,3 +114,20 @@ def test_a_dataset_failing_validation_is_not_pushed(dataset, capsys, monkeypatch
     assert main(["push", "--org", "org", "--datasets", "ioi-test-cases", "--out", str(dataset.parent),
                  "--dry-run", "--offline"]) == 1  # fmt: skip
     assert "ioi-test-cases: not pushed, validation failed" in capsys.readouterr().out
+
+
+def test_dry_run_without_a_reachable_hub_plans_from_the_local_build(dataset, capsys, monkeypatch):
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setattr("builders.hub_push.get_token", lambda: None)
+    calls = []
+
+    def unreachable(*args):
+        calls.append(args)
+        raise ConnectionError("name or service not known")
+
+    monkeypatch.setattr("builders.hub_push.remote_listing", unreachable)
+    code = main(["push", "--org", "org", "--datasets", "ioi-test-cases,ioi-test-cases", "--out", str(dataset.parent),
+                 "--dry-run"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0 and "the Hub is not reachable (ConnectionError)" in out and "3 added" in out
+    assert len(calls) == 1  # not asked again for the next dataset
