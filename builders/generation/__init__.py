@@ -1,0 +1,1 @@
+"""Reasoning-trace generation: backends, resumable runs, prompts and post-processing."""

@@ -1,0 +1,112 @@
+"""Resumable, shardable generation runs.
+
+Work items are keyed by (problem, subtask or language, sample index); results
+are appended to JSONL (flushed per line), so a rerun skips finished keys, and
+`shard`/`num_shards` split the work for cluster array jobs. A failed request is
+recorded as such (finish_reason "error"), never as an empty answer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from builders.generation.backends import GenerationError, SamplingParams
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    problem: str
+    variant: str  # subtask (IOI) or language (Codeforces)
+    sample: int
+    messages: tuple  # ({"role", "content"}, ...)
+
+    @property
+    def key(self) -> str:
+        return f"{self.problem}|{self.variant}|{self.sample}"
+
+
+def shard_of(items: list[WorkItem], shard: int, num_shards: int) -> list[WorkItem]:
+    if not 0 <= shard < num_shards:
+        raise ValueError(f"--shard must be in [0, {num_shards}), not {shard}")
+    return [item for number, item in enumerate(sorted(items, key=lambda i: i.key)) if number % num_shards == shard]
+
+
+def finished_keys(path: Path) -> set[str]:
+    """Keys already written; a torn last line (a killed run) is cut off."""
+    if not path.exists():
+        return set()
+    data = path.read_bytes()
+    good = data.rfind(b"\n") + 1
+    if good < len(data):
+        with path.open("r+b") as handle:
+            handle.truncate(good)
+    keys = set()
+    for line in data[:good].splitlines():
+        if line.strip():
+            record = json.loads(line)
+            if record.get("finish_reason") != "error":  # failed requests are retried on the next run
+                keys.add(record["key"])
+    return keys
+
+
+@dataclass
+class RunStats:
+    done: int = 0
+    skipped: int = 0
+    errors: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+
+    @property
+    def tokens_per_second(self) -> float:
+        return self.completion_tokens / self.seconds if self.seconds else 0.0
+
+
+def run(items: Iterable[WorkItem], backend, params: SamplingParams, out: Path, *, seed: int = 0,
+        workers: int = 8, shard: int = 0, num_shards: int = 1, show_progress: bool = True) -> RunStats:  # fmt: skip
+    out.parent.mkdir(parents=True, exist_ok=True)
+    mine = shard_of(list(items), shard, num_shards)
+    done = finished_keys(out)
+    todo = [item for item in mine if item.key not in done]
+    stats = RunStats(skipped=len(mine) - len(todo))
+    lock = threading.Lock()
+    started = time.perf_counter()
+
+    def work(item: WorkItem) -> dict:
+        try:
+            generation = backend.generate(list(item.messages), params, seed=seed + item.sample)
+            return {"key": item.key, "problem": item.problem, "variant": item.variant, "sample": item.sample,
+                    "messages": list(item.messages), "generation": generation.text,
+                    "finish_reason": generation.finish_reason, "usage": generation.usage}  # fmt: skip
+        except GenerationError as exc:
+            log.error("generation failed for %s: %s", item.key, exc)
+            return {"key": item.key, "problem": item.problem, "variant": item.variant, "sample": item.sample,
+                    "messages": list(item.messages), "generation": "", "finish_reason": "error",
+                    "usage": {}, "error": str(exc)}  # fmt: skip
+
+    columns = (TextColumn("generating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+               TextColumn("{task.fields[rate]}"))  # fmt: skip
+    with out.open("a") as handle, Progress(*columns, disable=not show_progress) as progress, \
+            ThreadPoolExecutor(max_workers=workers) as pool:  # fmt: skip
+        bar = progress.add_task("", total=len(todo), rate="")
+        for record in pool.map(work, todo):
+            with lock:
+                handle.write(json.dumps(record) + "\n")
+                handle.flush()
+                stats.done += 1
+                stats.errors += record["finish_reason"] == "error"
+                stats.completion_tokens += record["usage"].get("completion_tokens") or 0
+                stats.seconds = time.perf_counter() - started
+                progress.update(bar, advance=1, rate=f"{stats.tokens_per_second:.0f} tok/s")
+    return stats
