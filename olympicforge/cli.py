@@ -22,6 +22,7 @@ class UsageError(Exception):
 
 def build_parser() -> argparse.ArgumentParser:
     from builders import build_ioi, codeforces, codeforces_cli, hub_push
+    from builders.generation import ioi_eval
     from judge import cli as judge_cli
     from olympicforge import demo
 
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     codeforces.add_parser(builds)
     codeforces_cli.add_parser(areas)
     hub_push.add_parser(areas)
+    ioi_eval.add_parser(areas)
     demo.add_parser(areas)
     return parser
 

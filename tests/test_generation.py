@@ -4,10 +4,6 @@ server, resumable sharded runs, code extraction, decontamination, selection."""
 from __future__ import annotations
 
 import json
-import threading
-import time
-from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -17,56 +13,7 @@ from builders.generation.extract import extract_code
 from builders.generation.runs import WorkItem, finished_keys, run, shard_of
 from builders.generation.select import drop_exact_duplicates, shortest_and_longest
 
-
-class FakeOpenAI:
-    """Answers chat completions with a fenced block echoing the prompt; injects faults first."""
-
-    def __init__(self) -> None:
-        self.faults: deque = deque()
-        self.requests: list[dict] = []
-        self.active = 0
-        self.max_active = 0
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                fault = server.faults.popleft() if server.faults else None
-                server.requests.append(body)
-                if fault == "timeout":
-                    time.sleep(0.6)
-                    return
-                if isinstance(fault, int):
-                    return self._send(fault, b"{}")
-                if fault == "garbage":
-                    return self._send(200, b'{"choices": [')
-                server.active += 1
-                server.max_active = max(server.max_active, server.active)
-                time.sleep(0.05)
-                server.active -= 1
-                prompt = body["messages"][-1]["content"]
-                text = f"<think>\nthinking about {prompt}\n</think>\n```cpp\n// {prompt} seed {body.get('seed')}\n```"
-                answer = {"choices": [{"message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-                          "usage": {"completion_tokens": 7, "prompt_tokens": 3, "total_tokens": 10}}  # fmt: skip
-                self._send(200, json.dumps(answer).encode())
-
-            def _send(self, status: int, payload: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+from http_helpers import FakeOpenAI
 
 
 @pytest.fixture

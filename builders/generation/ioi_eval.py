@@ -1,0 +1,158 @@
+"""`olympicforge eval ioi`: generate, judge, select 50 per problem, report.
+
+Every stage writes JSONL under `DIR/<model>/` and resumes: generations keyed
+by (problem, subtask, sample), judged results keyed by the same id. Scores of
+every model found in DIR are combined into `report.md`, `scores.json` and
+`scores.png` (total per model against the 2024 medal lines).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from datasets import load_dataset
+from rich.console import Console
+
+from builders.generation.backends import OpenAIBackend, SamplingParams, VLLMBackend
+from builders.generation.extract import extract_code
+from builders.generation.runs import WorkItem, run
+from judge.batcheval import SubmissionJob, evaluate_many
+from judge.loaders.rows import task_from_rows
+from judge.paths import atomic_write_bytes
+from judge.selection import MEDAL_CUTOFFS_2024, medal, select_contest
+
+log = logging.getLogger(__name__)
+
+
+def model_slug(model: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", model)
+
+
+def load_ioi(dataset: str, split: str, tests: str | None):
+    """(ioi rows, {year: test rows}) from a local folder or a Hub id; tests found beside it."""
+    rows = list(load_dataset(dataset, split=split))
+    if not rows:
+        raise ValueError(f"{dataset}: split {split!r} is empty")
+    source = tests or (str(Path(dataset).parent / "ioi-test-cases") if Path(dataset).exists() else
+                       dataset.rsplit("/", 1)[0] + "/ioi-test-cases")  # fmt: skip
+    years = sorted({str(r["year"]) for r in rows})
+    return rows, {year: list(load_dataset(source, year, split="train")) for year in years}
+
+
+def work_items(rows: list[dict], generations: int, prefill_think: bool) -> list[WorkItem]:
+    items = []
+    for row in rows:
+        messages = [{"role": "user", "content": row["problem"]}]
+        if prefill_think:
+            messages.append({"role": "assistant", "content": "<think>\n"})
+        for sample in range(generations):
+            items.append(WorkItem(f"{row['year']}/{row['id']}", row["subtask"], sample, tuple(messages)))
+    return items
+
+
+def evaluate(args: argparse.Namespace, console: Console) -> Path:
+    rows, tests = load_ioi(args.dataset, args.split, args.tests)
+    folder = args.out / model_slug(args.model)
+    folder.mkdir(parents=True, exist_ok=True)
+    if args.vllm:
+        backend = VLLMBackend(args.vllm)
+    else:
+        backend = OpenAIBackend(args.endpoint, args.model, concurrency=args.concurrency)
+    params = SamplingParams.from_yaml(args.sampling) if args.sampling else SamplingParams()
+    stats = run(work_items(rows, args.generations, args.prefill_think), backend, params,
+                folder / "generations.jsonl", workers=args.concurrency)  # fmt: skip
+    console.print(f"{args.model}: {stats.done} generated, {stats.skipped} already done, {stats.errors} failed, "
+                  f"{stats.tokens_per_second:.1f} completion tokens/s")  # fmt: skip
+    by_problem = defaultdict(list)
+    for row in rows:
+        by_problem[f"{row['year']}/{row['id']}"].append(row)
+    tasks = [task_from_rows(group, [t for t in tests[str(group[0]["year"])] if t["problem_id"] == group[0]["id"]])
+             for group in by_problem.values()]  # fmt: skip
+    generations = [json.loads(line) for line in (folder / "generations.jsonl").read_text().splitlines() if line]
+    jobs = []
+    for record in generations:
+        if record["finish_reason"] == "error":
+            continue
+        code, _ = extract_code(record["generation"], "cpp")
+        jobs.append(SubmissionJob(record["key"], record["problem"], code, target_subtask=record["variant"],
+                                  extra={"generation_length": len(record["generation"])}))  # fmt: skip
+    evaluate_many(tasks, jobs, folder / "results.jsonl", workers=args.workers)
+    results = [json.loads(line) for line in (folder / "results.jsonl").read_text().splitlines() if line]
+    limited = select_contest(results, limit=50)
+    atomic_write_bytes(folder / "scores.json", json.dumps(limited.to_dict(), indent=2).encode())
+    write_report(args.out, console)
+    return folder
+
+
+def write_report(out: Path, console: Console) -> None:
+    """Combine every model's scores found under `out` into one report and plot."""
+    models = {p.parent.name: json.loads(p.read_text()) for p in sorted(out.glob("*/scores.json"))}
+    combined = {name: {"total": s["total"], "unlimited_total": s["unlimited_total"], "max_total": s["max_total"],
+                       "medal": s["medal"], "problems": {p["problem"]: {"score": p["score"],
+                       "unlimited_score": p["unlimited_score"], "max_score": p["max_score"]} for p in s["problems"]}}
+                for name, s in models.items()}  # fmt: skip
+    atomic_write_bytes(out / "scores.json", json.dumps(combined, indent=2).encode())
+    lines = ["# IOI benchmark", "", "Scores with at most 50 submissions per problem (IOI rules) and without a cap.", ""]
+    lines += ["| model | total (50 cap) | unlimited | max | medal |", "|---|---|---|---|---|"]
+    for name, s in combined.items():
+        lines.append(f"| {name} | {s['total']:.2f} | {s['unlimited_total']:.2f} | {s['max_total']:g} | "
+                     f"{s['medal'] or 'n/a (not a full contest)'} |")  # fmt: skip
+    for name, s in combined.items():
+        lines += ["", f"## {name}", "", "| problem | score (50 cap) | unlimited | max |", "|---|---|---|---|"]
+        lines += [f"| {p} | {v['score']:.2f} | {v['unlimited_score']:.2f} | {v['max_score']:g} |"
+                  for p, v in sorted(s["problems"].items())]  # fmt: skip
+    atomic_write_bytes(out / "report.md", ("\n".join(lines) + "\n").encode())
+    plot(combined, out / "scores.png")
+    console.print(f"report: {out / 'report.md'}; plot: {out / 'scores.png'}")
+
+
+def plot(combined: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = list(combined)
+    figure, axes = plt.subplots(figsize=(max(4, 1.5 * len(names) + 2), 4))
+    axes.bar(names, [combined[n]["total"] for n in names], color="#4c72b0", label="total (50 submissions)")
+    for (label, cutoff), colour in zip(MEDAL_CUTOFFS_2024, ("gold", "silver", "#cd7f32"), strict=True):
+        axes.axhline(cutoff, color=colour, linestyle="--", label=f"{label} {cutoff}")
+    axes.set_ylabel("points (of 600 for a full contest)")
+    axes.set_title("IOI benchmark")
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def add_parser(areas: argparse._SubParsersAction) -> None:
+    area = areas.add_parser("eval", help="benchmarks")
+    verbs = area.add_subparsers(dest="benchmark", required=True, metavar="BENCHMARK")
+    ioi = verbs.add_parser("ioi", help="the IOI benchmark: generate, judge, select, report")
+    ioi.add_argument("--model", required=True, help="model name (as served, and for the report)")
+    source = ioi.add_mutually_exclusive_group(required=True)
+    source.add_argument("--endpoint", help="OpenAI-compatible server, e.g. http://localhost:8000")
+    source.add_argument("--vllm", help="a model path for the vLLM offline engine (GPU)")
+    ioi.add_argument("--dataset", required=True, help="an ioi dataset: local folder or Hub id")
+    ioi.add_argument("--split", default="test")
+    ioi.add_argument("--tests", help="the ioi-test-cases dataset (default: beside --dataset)")
+    ioi.add_argument("--generations", type=int, default=50, help="samples per subtask")
+    ioi.add_argument("--sampling", type=Path, help="YAML with temperature, top_p, max_tokens, ...")
+    ioi.add_argument("--prefill-think", action="store_true", help="start the answer with <think>")
+    ioi.add_argument("--concurrency", type=int, default=8)
+    ioi.add_argument("--workers", type=int, default=None, help="judge workers")
+    ioi.add_argument("--out", type=Path, required=True)
+    ioi.set_defaults(handler=cmd_eval_ioi)
+
+
+def cmd_eval_ioi(args: argparse.Namespace) -> int:
+    evaluate(args, Console())
+    return 0
+
+
+__all__ = ["add_parser", "evaluate", "medal", "write_report"]

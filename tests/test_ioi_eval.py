@@ -1,0 +1,66 @@
+"""`olympicforge eval ioi` end to end against a local OpenAI-compatible server that
+answers with the example packages' solutions: generate, judge, select, report."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from builders.build_ioi import build_ioi
+from olympicforge.cli import main
+
+from http_helpers import FakeOpenAI
+from ioi_helpers import EXAMPLES, FINDPAIR, GUESS
+
+
+@pytest.fixture(scope="module")
+def ioi_hub(tmp_path_factory, compiler):
+    out = tmp_path_factory.mktemp("eval-hub")
+    build_ioi([EXAMPLES / "2024"], out, compiler=compiler)
+    return out
+
+
+def solutions(body: dict) -> str:
+    """Full marks on findpair, the wasteful (half-marks) solution on guess, nonsense elsewhere."""
+    prompt = body["messages"][0]["content"]
+    if "Find a Pair" in prompt:
+        code = (FINDPAIR / "solutions" / "model_solution" / "hashing.cpp").read_text()
+    elif "Guess the Number" in prompt:
+        code = (GUESS / "solutions" / "partially_correct" / "wasteful.cpp").read_text()
+    else:
+        return "I do not know."
+    subtask = re.search(r"Solve subtask `([^`]+)`", prompt).group(1)
+    return f"<think>\nsubtask {subtask}\n</think>\n```cpp\n{code}```\n"
+
+
+def test_generate_judge_select_report(ioi_hub, tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    server = FakeOpenAI(solutions)
+    out = tmp_path / "eval"
+    try:
+        args = ["eval", "ioi", "--model", "tiny/model-a", "--endpoint", server.url, "--dataset",
+                str(ioi_hub / "ioi"), "--generations", "2", "--out", str(out), "--concurrency", "4"]  # fmt: skip
+        assert main(args) == 0
+        requests = len(server.requests)
+        assert requests == 3 * 3 * 2  # 3 problems x 3 subtasks x 2 samples
+        assert main(args) == 0  # a rerun resumes: nothing generated or judged again
+        assert len(server.requests) == requests
+        second = ["eval", "ioi", "--model", "tiny/model-b", "--endpoint", server.url, "--dataset",
+                  str(ioi_hub / "ioi"), "--generations", "1", "--out", str(out)]  # fmt: skip
+        assert main(second) == 0
+    finally:
+        server.close()
+    scores = json.loads((out / "scores.json").read_text())
+    assert set(scores) == {"tiny_model-a", "tiny_model-b"}
+    a = scores["tiny_model-a"]
+    assert a["problems"]["2024/findpair"]["score"] == 100
+    assert a["problems"]["2024/guess"]["score"] == 50
+    assert a["problems"]["2024/relay"]["score"] == 0
+    assert a["total"] == 150 and a["max_total"] == 300 and a["medal"] is None
+    results = [json.loads(line) for line in (out / "tiny_model-a" / "results.jsonl").read_text().splitlines()]
+    assert len(results) == 18 and all(r["generation_length"] > 0 for r in results if r["code_compiles"])
+    report = (out / "report.md").read_text()
+    assert "| tiny_model-a | 150.00 | 150.00 | 300 |" in report and "## tiny_model-b" in report
+    assert (out / "scores.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
