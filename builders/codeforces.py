@@ -23,6 +23,7 @@ from rich.console import Console
 
 from builders.codeforces_pages import blog_text, contest_name, split_editorial, submission_source, tutorial_links
 from builders.codeforces_parser import PageError, ParsedProblem, parse_page
+from builders.generation.prompts import codeforces_prompt
 from builders.http_fetch import Fetcher, FetchError
 from builders.hub_writer import HubLayout, publish, remove_stale_staging
 from cards.card import CardSpec
@@ -207,25 +208,6 @@ def mark_executable(rows: list[dict], compiler: Compiler) -> None:
                 break
 
 
-def prompt(row: dict, language: str) -> str:
-    name = "C++17" if language == "cpp" else "Python 3"
-    parts = [f"# {row['title']}", f"Time limit: {row['time_limit']:g} seconds. Memory limit: "
-             f"{row['memory_limit']:g} megabytes.", row["description"], "## Input", row["input_format"],
-             "## Output", row["output_format"]]  # fmt: skip
-    if row["interaction_format"]:
-        parts += ["## Interaction", row["interaction_format"]]
-    for number, example in enumerate(row["examples"], 1):
-        parts.append(
-            f"## Example {number}\n\nInput:\n```\n{example['input']}```\n\nOutput:\n```\n{example['output']}```"
-        )
-    if row["note"]:
-        parts += ["## Note", row["note"]]
-    parts.append(f"Reason about the problem, then give one complete {name} solution that reads standard input "
-                 f"and writes standard output, in a single ```{language if language == 'cpp' else 'python'} "
-                 "code block.")  # fmt: skip
-    return "\n\n".join(parts) + "\n"
-
-
 def write_dataset(out: Path, rows: list[dict], cutoff: str, org: str, summary: CodeforcesSummary) -> Path:
     cut = int(datetime.datetime.fromisoformat(cutoff).replace(tzinfo=datetime.UTC).timestamp())
     layout = HubLayout(out, "codeforces")
@@ -239,7 +221,7 @@ def write_dataset(out: Path, rows: list[dict], cutoff: str, org: str, summary: C
             if row["executable"] and row["official_tests_complete"]:
                 verifiable[split].write(row)
                 for language in ("cpp", "python"):
-                    prompts[split].write({**row, "prompt": prompt(row, language), "language": language})
+                    prompts[split].write({**row, "prompt": codeforces_prompt(row, language), "language": language})
         for writer in (*default.values(), *verifiable.values(), *prompts.values()):
             writer.close()
         years = Counter(r["contest_start_year"] for r in rows)

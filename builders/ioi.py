@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datasets import Features, List, Value
 
+from builders.generation.prompts import ioi_prompt
 from builders.ioi_packages import IoiPackage
 from judge.loaders.rows import task_rows
 
@@ -36,28 +37,8 @@ def split_of(year: int) -> str:
 
 
 def prompt(package: IoiPackage, subtask_name: str, points: int) -> str:
-    """The model's prompt for one subtask (our own wording)."""
-    task = package.task
-    memory_mb = task.memory_limit // 2**20
-    if task.task_type == "OutputOnly":
-        what = ("This is an output-only task: for each test input, produce the output file. Write a C++17 "
-                "program that prints the outputs, in a single ```cpp code block.")  # fmt: skip
-    else:
-        what = ("Implement the routines described in the statement, in C++17, in a single ```cpp code block. "
-                "The official grader calls them: do not write a `main` function and do not read from standard "
-                "input or write to standard output yourself, unless the statement says so.")  # fmt: skip
-    parts = [
-        f"You are solving a task from the International Olympiad in Informatics {task.year} (day {task.day}): "
-        f"{task.name}.\n\n## Statement",
-        package.statement.strip(),
-        f"## Your goal\n\nSolve subtask `{subtask_name}` ({points} points). Its constraints are stated in the "
-        "statement's subtask list; a solution that also solves other subtasks is welcome.",
-        f"## Limits\n\n- Time: {task.time_limit:g} seconds per test\n- Memory: {memory_mb} MB",
-    ]
-    if package.starting_code.strip():
-        parts.append(f"## Starting code\n\n```cpp\n{package.starting_code.strip()}\n```")
-    parts.append(f"## What to submit\n\n{what}")
-    return "\n\n".join(parts) + "\n"
+    """The model's prompt for one subtask (template: builders/generation/templates/ioi.md.j2)."""
+    return ioi_prompt(package.task, package.statement, subtask_name, points, package.starting_code)
 
 
 def rows(package: IoiPackage) -> list[dict]:

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from datasets import load_dataset
 
-from builders.codeforces import FEATURES, build_codeforces, parse_range, prompt, seed_cache
+from builders.codeforces import FEATURES, build_codeforces, parse_range, seed_cache
+from builders.generation.prompts import chat, codeforces_prompt
 from builders.http_fetch import Fetcher
 from cards.card import validate_card
 
@@ -116,9 +117,16 @@ def test_offline_names_what_is_missing(tmp_path, compiler):
 def test_prompts_per_language():
     row = {"title": "Eevee", "time_limit": 1.0, "memory_limit": 256.0, "description": "Legend.", "input_format": "In.",
            "output_format": "Out.", "interaction_format": "", "note": "", "examples": [{"input": "7\n", "output": "x\n"}]}  # fmt: skip
-    cpp, python = prompt(row, "cpp"), prompt(row, "python")
+    row["editorial"] = "Use a set."
+    cpp, python = codeforces_prompt(row, "cpp"), codeforces_prompt(row, "python")
     assert "C++17" in cpp and "```cpp" in cpp and "Python 3" in python and "```python" in python
     assert "Input:\n```\n7\n```" in cpp and "Time limit: 1 seconds" in cpp
+    assert "Use a set." not in cpp and "## Editorial\n\nUse a set." in codeforces_prompt(
+        row, "cpp", with_editorial=True
+    )
+    assert chat(cpp, prefill_think=True)[-1] == {"role": "assistant", "content": "<think>\n"}
+    with pytest.raises(ValueError, match="unknown language"):
+        codeforces_prompt(row, "java")
 
 
 def test_contest_ranges():

@@ -20,6 +20,7 @@ from rich.console import Console
 
 from builders.generation.backends import OpenAIBackend, SamplingParams, VLLMBackend
 from builders.generation.extract import extract_code
+from builders.generation.prompts import chat
 from builders.generation.runs import WorkItem, run
 from judge.batcheval import SubmissionJob, evaluate_many
 from judge.loaders.rows import task_from_rows
@@ -47,9 +48,7 @@ def load_ioi(dataset: str, split: str, tests: str | None):
 def work_items(rows: list[dict], generations: int, prefill_think: bool) -> list[WorkItem]:
     items = []
     for row in rows:
-        messages = [{"role": "user", "content": row["problem"]}]
-        if prefill_think:
-            messages.append({"role": "assistant", "content": "<think>\n"})
+        messages = chat(row["problem"], prefill_think)
         for sample in range(generations):
             items.append(WorkItem(f"{row['year']}/{row['id']}", row["subtask"], sample, tuple(messages)))
     return items

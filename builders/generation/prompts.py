@@ -1,0 +1,36 @@
+"""Prompts in our own words, as editable jinja2 templates (builders/generation/templates)."""
+
+from __future__ import annotations
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+LANGUAGES = {"cpp": ("C++17", "cpp"), "python": ("Python 3", "python")}
+_environment = Environment(loader=PackageLoader("builders.generation", "templates"), undefined=StrictUndefined,
+                           keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)  # fmt: skip
+
+
+def codeforces_prompt(row: dict, language: str, with_editorial: bool = False) -> str:
+    """A Codeforces problem (the `codeforces` row fields) as a prompt in C++17 or Python 3."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}: use {', '.join(LANGUAGES)}")
+    name, fence = LANGUAGES[language]
+    return _environment.get_template("codeforces.md.j2").render(
+        row=row, language_name=name, fence=fence, with_editorial=with_editorial
+    )
+
+
+def ioi_prompt(task, statement: str, subtask: str, points: int, starting_code: str) -> str:
+    """One IOI subtask as a prompt: statement, the subtask, limits, starting code, what to submit."""
+    return _environment.get_template("ioi.md.j2").render(
+        task=task, statement=statement.strip(), subtask=subtask, points=points,
+        memory_mb=task.memory_limit // 2**20, starting_code=starting_code.strip(),
+        output_only=str(task.task_type) == "OutputOnly",
+    )  # fmt: skip
+
+
+def chat(prompt: str, prefill_think: bool = False) -> list[dict]:
+    """Chat messages for a prompt; with `prefill_think` the answer starts inside `<think>`."""
+    messages = [{"role": "user", "content": prompt}]
+    if prefill_think:
+        messages.append({"role": "assistant", "content": "<think>\n"})
+    return messages
