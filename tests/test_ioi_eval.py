@@ -64,3 +64,19 @@ def test_generate_judge_select_report(ioi_hub, tmp_path, monkeypatch):
     report = (out / "report.md").read_text()
     assert "| tiny_model-a | 150.00 | 150.00 | 300 |" in report and "## tiny_model-b" in report
     assert (out / "scores.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_failed_generations_make_the_run_fail_and_are_retried(ioi_hub, tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    server = FakeOpenAI(solutions)
+    server.faults.extend([400] * 3)  # three requests refused for good
+    out = tmp_path / "eval"
+    args = ["eval", "ioi", "--model", "m", "--endpoint", server.url, "--dataset", str(ioi_hub / "ioi"),
+            "--generations", "1", "--out", str(out), "--concurrency", "1"]  # fmt: skip
+    try:
+        assert main(args) == 1
+        assert main(args) == 0  # the rerun retries only the three failed generations
+        assert len(server.requests) == 9 + 3
+    finally:
+        server.close()
+    assert json.loads((out / "scores.json").read_text())["m"]["total"] == 150

@@ -54,14 +54,14 @@ def work_items(rows: list[dict], generations: int, prefill_think: bool) -> list[
     return items
 
 
-def evaluate(args: argparse.Namespace, console: Console) -> Path:
+def evaluate(args: argparse.Namespace, console: Console) -> tuple[Path, int]:
     rows, tests = load_ioi(args.dataset, args.split, args.tests)
     folder = args.out / model_slug(args.model)
     folder.mkdir(parents=True, exist_ok=True)
     if args.vllm:
         backend = VLLMBackend(args.vllm)
     else:
-        backend = OpenAIBackend(args.endpoint, args.model, concurrency=args.concurrency)
+        backend = OpenAIBackend(args.endpoint, args.served_model or args.model, concurrency=args.concurrency)
     params = SamplingParams.from_yaml(args.sampling) if args.sampling else SamplingParams()
     stats = run(work_items(rows, args.generations, args.prefill_think), backend, params,
                 folder / "generations.jsonl", workers=args.concurrency)  # fmt: skip
@@ -85,7 +85,9 @@ def evaluate(args: argparse.Namespace, console: Console) -> Path:
     limited = select_contest(results, limit=50)
     atomic_write_bytes(folder / "scores.json", json.dumps(limited.to_dict(), indent=2).encode())
     write_report(args.out, console)
-    return folder
+    if stats.errors:
+        console.print(f"[red]{stats.errors} generations failed (see the log); rerun to retry only those[/]")
+    return folder, stats.errors
 
 
 def write_report(out: Path, console: Console) -> None:
@@ -133,7 +135,8 @@ def add_parser(areas: argparse._SubParsersAction) -> None:
     area = areas.add_parser("eval", help="benchmarks")
     verbs = area.add_subparsers(dest="benchmark", required=True, metavar="BENCHMARK")
     ioi = verbs.add_parser("ioi", help="the IOI benchmark: generate, judge, select, report")
-    ioi.add_argument("--model", required=True, help="model name (as served, and for the report)")
+    ioi.add_argument("--model", required=True, help="model name for the report (and the server, by default)")
+    ioi.add_argument("--served-model", help="the model id the server expects, when it differs from --model")
     source = ioi.add_mutually_exclusive_group(required=True)
     source.add_argument("--endpoint", help="OpenAI-compatible server, e.g. http://localhost:8000")
     source.add_argument("--vllm", help="a model path for the vLLM offline engine (GPU)")
@@ -150,8 +153,8 @@ def add_parser(areas: argparse._SubParsersAction) -> None:
 
 
 def cmd_eval_ioi(args: argparse.Namespace) -> int:
-    evaluate(args, Console())
-    return 0
+    _, errors = evaluate(args, Console())
+    return 1 if errors else 0
 
 
 __all__ = ["add_parser", "evaluate", "medal", "write_report"]
