@@ -7,8 +7,10 @@ import json
 import re
 
 import pytest
+from datasets import load_dataset
 
 from builders.build_ioi import build_ioi
+from builders.generation.ioi_eval import MODEL_SOLUTION_FEATURES
 from olympicforge.cli import main
 
 from http_helpers import FakeOpenAI
@@ -64,6 +66,14 @@ def test_generate_judge_select_report(ioi_hub, tmp_path, monkeypatch):
     report = (out / "report.md").read_text()
     assert "| tiny_model-a | 150.00 | 150.00 | 300 |" in report and "## tiny_model-b" in report
     assert (out / "scores.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    solutions_a = load_dataset(str(out / "hub" / "ioi-2024-model-solutions"), "tiny_model-a", split="train")
+    assert len(solutions_a) == 18 and solutions_a.features == MODEL_SOLUTION_FEATURES
+    row = next(r for r in solutions_a if r["problem_id"] == "findpair" and r["target_subtask"] == "02-full")
+    assert row["code_compiles"] and row["target_subtask_score"] == 1.0 and row["all_subtasks_points"] == 100
+    assert row["target_subtask_status"] == "AC" and "hashing" not in row["prompt"] and "find_pair" in row["code"]
+    assert row["metadata"]["usage"]["completion_tokens"] == 7 and len(row["uuid"]) == 36
+    assert [s["subtask"] for s in row["all_subtasks_results"]] == ["00-samples", "01-small", "02-full"]
+    assert len(load_dataset(str(out / "hub" / "ioi-2024-model-solutions"), "tiny_model-b", split="train")) == 9
 
 
 def test_failed_generations_make_the_run_fail_and_are_retried(ioi_hub, tmp_path, monkeypatch):

@@ -9,19 +9,23 @@ every model found in DIR are combined into `report.md`, `scores.json` and
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import logging
 import re
+import uuid
 from collections import defaultdict
 from pathlib import Path
 
-from datasets import load_dataset
+from datasets import Features, List, Value, load_dataset
 from rich.console import Console
 
 from builders.generation.backends import OpenAIBackend, SamplingParams, VLLMBackend
 from builders.generation.extract import extract_code
 from builders.generation.prompts import chat
 from builders.generation.runs import WorkItem, run
+from builders.hub_writer import HubLayout, publish
+from cards.card import CardSpec
 from judge.batcheval import SubmissionJob, evaluate_many
 from judge.loaders.rows import task_from_rows
 from judge.paths import atomic_write_bytes
@@ -73,18 +77,25 @@ def evaluate(args: argparse.Namespace, console: Console) -> tuple[Path, int]:
     tasks = [task_from_rows(group, [t for t in tests[str(group[0]["year"])] if t["problem_id"] == group[0]["id"]])
              for group in by_problem.values()]  # fmt: skip
     generations = [json.loads(line) for line in (folder / "generations.jsonl").read_text().splitlines() if line]
+    names = {f"{r['year']}/{r['id']}": (r["name"], r["day"]) for r in rows}
     jobs = []
     for record in generations:
         if record["finish_reason"] == "error":
             continue
         code, _ = extract_code(record["generation"], "cpp")
+        name, day = names[record["problem"]]
+        extra = {"generation_length": len(record["generation"]), "problem_name": name, "day": day,
+                 "prompt": record["messages"][0]["content"], "generation": record["generation"], "code": code,
+                 "finish_reason": record["finish_reason"], "metadata": {"usage": record["usage"]},
+                 "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{args.model}|{record['key']}"))}  # fmt: skip
         jobs.append(SubmissionJob(record["key"], record["problem"], code, target_subtask=record["variant"],
-                                  extra={"generation_length": len(record["generation"])}))  # fmt: skip
+                                  extra=extra))  # fmt: skip
     evaluate_many(tasks, jobs, folder / "results.jsonl", workers=args.workers)
     results = [json.loads(line) for line in (folder / "results.jsonl").read_text().splitlines() if line]
     limited = select_contest(results, limit=50)
     atomic_write_bytes(folder / "scores.json", json.dumps(limited.to_dict(), indent=2).encode())
     write_report(args.out, console)
+    write_model_solutions(args.out, console)
     if stats.errors:
         console.print(f"[red]{stats.errors} generations failed (see the log); rerun to retry only those[/]")
     return folder, stats.errors
@@ -110,6 +121,58 @@ def write_report(out: Path, console: Console) -> None:
     atomic_write_bytes(out / "report.md", ("\n".join(lines) + "\n").encode())
     plot(combined, out / "scores.png")
     console.print(f"report: {out / 'report.md'}; plot: {out / 'scores.png'}")
+
+
+MODEL_SOLUTION_FEATURES = Features({
+    "year": Value("int64"), "day": Value("string"), "problem_id": Value("string"), "problem_name": Value("string"),
+    "target_subtask": Value("string"), "prompt": Value("string"), "generation": Value("string"),
+    "code": Value("string"), "uuid": Value("string"),
+    "metadata": {"usage": {"completion_tokens": Value("int64"), "prompt_tokens": Value("int64"),
+                           "total_tokens": Value("int64")}},
+    "finish_reason": Value("string"), "code_compiles": Value("bool"), "target_subtask_score": Value("float64"),
+    "target_subtask_status": Value("string"), "all_subtasks_points": Value("float64"),
+    "all_subtasks_results": List({
+        "subtask": Value("string"), "points": Value("float64"), "score": Value("float64"),
+        "weighted_score": Value("float64"), "status": Value("string"),
+        "tests": List({"name": Value("string"), "verdict": Value("string"), "time": Value("float64"),
+                       "memory": Value("int64")}),
+    }),
+})  # fmt: skip
+
+
+def model_solution_row(result: dict) -> dict:
+    year, problem_id = result["problem"].split("/", 1)
+    subtasks = [{"subtask": s["name"], "points": s["points"], "score": s["score"],
+                 "weighted_score": s["weighted_score"], "status": s["status"],
+                 "tests": [{"name": t["name"], "verdict": t["verdict"], "time": t["time"], "memory": t["memory"]}
+                           for t in s["tests"]]} for s in result["subtasks"]]  # fmt: skip
+    return {"year": int(year), "day": str(result["day"]), "problem_id": problem_id,
+            "problem_name": result["problem_name"], "target_subtask": result["target_subtask"],
+            "prompt": result["prompt"], "generation": result["generation"], "code": result["code"],
+            "uuid": result["uuid"], "metadata": result["metadata"], "finish_reason": result["finish_reason"],
+            "code_compiles": result["code_compiles"], "target_subtask_score": result["target_subtask_score"],
+            "target_subtask_status": result["target_subtask_status"], "all_subtasks_points": result["score"],
+            "all_subtasks_results": subtasks}  # fmt: skip
+
+
+def write_model_solutions(out: Path, console: Console) -> Path:
+    """`ioi-2024-model-solutions` under DIR/hub: one config per model found in DIR."""
+    layout = HubLayout(out / "hub", "ioi-2024-model-solutions")
+    try:
+        for results in sorted(out.glob("*/results.jsonl")):
+            with layout.split(results.parent.name, "train", MODEL_SOLUTION_FEATURES) as writer:
+                for line in results.read_text().splitlines():
+                    if line.strip():
+                        writer.write(model_solution_row(json.loads(line)))
+        spec = CardSpec("ioi-2024-model-solutions", "IOI model solutions, judged", "other",
+                        "ioi-model-solutions.md.j2", descriptions={},
+                        context={"org": "olympicforge", "build_year": datetime.date.today().year})  # fmt: skip
+        path = publish(layout, spec)
+    except BaseException:
+        layout.abort()
+        raise
+    console.print(f"model solutions: {path}")
+    return path
 
 
 def plot(combined: dict, path: Path) -> None:
