@@ -15,6 +15,7 @@ from datasets import Features, List, Value
 
 from builders.ioi_packages import IoiPackage
 from judge.compiler import Compiler
+from judge.paths import read_appended_jsonl
 from judge.taskrun import Submission, TaskJudge
 from judge.verify import check_solution
 
@@ -44,14 +45,7 @@ class ResultCache:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.entries: dict[str, dict] = {}
-        if path.exists():
-            for line in path.read_text().splitlines():
-                try:
-                    entry = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # a torn last line from a killed build
-                self.entries[entry["key"]] = entry["row"]
+        self.entries: dict[str, dict] = {e["key"]: e["row"] for e in read_appended_jsonl(path)}
 
     @staticmethod
     def key(package: IoiPackage, code: str, label: str) -> str:

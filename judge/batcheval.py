@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from judge.compiler import Compiler, SourceFile
 from judge.evaluate import default_workers
+from judge.paths import read_appended_jsonl
 from judge.task import Task
 from judge.taskrun import Submission, TaskJudge
 
@@ -57,23 +58,11 @@ def task_keys(task: Task) -> list[str]:
 
 
 def done_ids(results: Path) -> set[str]:
-    """Ids already in the results file; a torn last line (a crash mid-write) is cut off."""
-    if not results.exists():
-        return set()
-    data = results.read_bytes()
-    good_end = data.rfind(b"\n") + 1
-    if good_end < len(data):
-        log.warning("%s: dropping a torn last line left by an interrupted run", results)
-        with results.open("r+b") as handle:
-            handle.truncate(good_end)
-    ids = set()
-    for number, line in enumerate(data[:good_end].splitlines(), 1):
-        if line.strip():
-            try:
-                ids.add(str(json.loads(line)["id"]))
-            except (json.JSONDecodeError, KeyError):
-                raise ValueError(f"{results}:{number}: not a result record") from None
-    return ids
+    """Ids already in the results file (a torn last line from a crash is cut off)."""
+    try:
+        return {str(record["id"]) for record in read_appended_jsonl(results)}
+    except KeyError:
+        raise ValueError(f"{results}: a line without an id is not a result record") from None
 
 
 class ResultWriter:

@@ -20,6 +20,7 @@ from pathlib import Path
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from builders.generation.backends import GenerationError, SamplingParams
+from judge.paths import read_appended_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -43,21 +44,8 @@ def shard_of(items: list[WorkItem], shard: int, num_shards: int) -> list[WorkIte
 
 
 def finished_keys(path: Path) -> set[str]:
-    """Keys already written; a torn last line (a killed run) is cut off."""
-    if not path.exists():
-        return set()
-    data = path.read_bytes()
-    good = data.rfind(b"\n") + 1
-    if good < len(data):
-        with path.open("r+b") as handle:
-            handle.truncate(good)
-    keys = set()
-    for line in data[:good].splitlines():
-        if line.strip():
-            record = json.loads(line)
-            if record.get("finish_reason") != "error":  # failed requests are retried on the next run
-                keys.add(record["key"])
-    return keys
+    """Keys already written (failed requests excepted: the next run retries them)."""
+    return {r["key"] for r in read_appended_jsonl(path) if r.get("finish_reason") != "error"}
 
 
 @dataclass
