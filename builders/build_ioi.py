@@ -75,9 +75,8 @@ def card_licence(packages: list[IoiPackage]) -> str:
 
 
 def write_ioi(out: Path, packages: list[IoiPackage], org: str, summary: BuildSummary) -> None:
-    layout = HubLayout(out, "ioi")
-    writers = {split: layout.split("default", split, ioi.FEATURES) for split in ("train", "test")}
-    try:
+    with HubLayout(out, "ioi") as layout:
+        writers = {split: layout.split("default", split, ioi.FEATURES) for split in ("train", "test")}
         for package in packages:
             for row in ioi.rows(package):
                 writers[ioi.split_of(row["year"])].write(row)
@@ -101,15 +100,11 @@ def write_ioi(out: Path, packages: list[IoiPackage], org: str, summary: BuildSum
                      "licences": licences(packages), "build_year": build_year()},
         )  # fmt: skip
         summary.outputs["ioi"] = publish(layout, spec)
-        summary.rows["ioi"] = sum(s.num_examples for c in layout.stats.values() for s in c.values())
-    except BaseException:
-        layout.abort()
-        raise
+        summary.rows["ioi"] = layout.total_rows
 
 
 def write_test_cases(out: Path, packages: list[IoiPackage], org: str, summary: BuildSummary) -> None:
-    layout = HubLayout(out, "ioi-test-cases")
-    try:
+    with HubLayout(out, "ioi-test-cases") as layout:
         by_year = defaultdict(list)
         for p in packages:
             by_year[p.task.year].append(p)
@@ -130,10 +125,7 @@ def write_test_cases(out: Path, packages: list[IoiPackage], org: str, summary: B
             context={"org": org, "years": year_stats, "licences": licences(packages), "build_year": build_year()},
         )  # fmt: skip
         summary.outputs["ioi-test-cases"] = publish(layout, spec)
-        summary.rows["ioi-test-cases"] = sum(s.num_examples for c in layout.stats.values() for s in c.values())
-    except BaseException:
-        layout.abort()
-        raise
+        summary.rows["ioi-test-cases"] = layout.total_rows
 
 
 def write_sample_solutions(out: Path, packages: list[IoiPackage], org: str, summary: BuildSummary,
@@ -148,8 +140,7 @@ def write_sample_solutions(out: Path, packages: list[IoiPackage], org: str, summ
             progress.update(bar, description=package.task.code)
             all_rows += ioi_sample_solutions.rows(package, compiler, cache, workers)
             progress.advance(bar)
-    layout = HubLayout(out, "ioi-sample-solutions")
-    try:
+    with HubLayout(out, "ioi-sample-solutions") as layout:
         writers = {split: layout.split("default", split, ioi_sample_solutions.FEATURES) for split in ("train", "test")}
         for row in all_rows:
             writers[ioi.split_of(row["year"])].write(row)
@@ -171,9 +162,6 @@ def write_sample_solutions(out: Path, packages: list[IoiPackage], org: str, summ
         )  # fmt: skip
         summary.outputs["ioi-sample-solutions"] = publish(layout, spec)
         summary.rows["ioi-sample-solutions"] = len(all_rows)
-    except BaseException:
-        layout.abort()
-        raise
 
 
 def build_year() -> int:

@@ -210,8 +210,7 @@ def mark_executable(rows: list[dict], compiler: Compiler) -> None:
 
 def write_dataset(out: Path, rows: list[dict], cutoff: str, org: str, summary: CodeforcesSummary) -> Path:
     cut = int(datetime.datetime.fromisoformat(cutoff).replace(tzinfo=datetime.UTC).timestamp())
-    layout = HubLayout(out, "codeforces")
-    try:
+    with HubLayout(out, "codeforces") as layout:
         default = {split: layout.split("default", split, FEATURES) for split in ("train", "test")}
         verifiable = {split: layout.split("verifiable", split, FEATURES) for split in ("train", "test")}
         prompts = {split: layout.split("verifiable-prompts", split, PROMPT_FEATURES) for split in ("train", "test")}
@@ -238,9 +237,6 @@ def write_dataset(out: Path, rows: list[dict], cutoff: str, org: str, summary: C
         summary.output = publish(layout, spec)
         summary.rows = {c: sum(s.num_examples for s in splits.values()) for c, splits in layout.stats.items()}
         return summary.output
-    except BaseException:
-        layout.abort()
-        raise
 
 
 def build_codeforces(fetcher: Fetcher, out: Path, *, contests: range | None = None, cutoff: str = DEFAULT_CUTOFF,

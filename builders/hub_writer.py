@@ -164,8 +164,20 @@ class HubLayout:
         log.info("wrote %s", self.final)
         return self.final
 
+    @property
+    def total_rows(self) -> int:
+        return sum(s.num_examples for splits in self.stats.values() for s in splits.values())
+
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+    def __enter__(self) -> HubLayout:
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        """Leaving on an error (or a kill signal raised as an exception) drops the staging folder."""
+        if kind is not None and self.staging.exists():
+            self.abort()
 
 
 def publish(layout: HubLayout, spec) -> Path:

@@ -157,8 +157,7 @@ def model_solution_row(result: dict) -> dict:
 
 def write_model_solutions(out: Path, console: Console) -> Path:
     """`ioi-2024-model-solutions` under DIR/hub: one config per model found in DIR."""
-    layout = HubLayout(out / "hub", "ioi-2024-model-solutions")
-    try:
+    with HubLayout(out / "hub", "ioi-2024-model-solutions") as layout:
         for results in sorted(out.glob("*/results.jsonl")):
             with layout.split(results.parent.name, "train", MODEL_SOLUTION_FEATURES) as writer:
                 for line in results.read_text().splitlines():
@@ -168,9 +167,6 @@ def write_model_solutions(out: Path, console: Console) -> Path:
                         "ioi-model-solutions.md.j2", descriptions={},
                         context={"org": "olympicforge", "build_year": datetime.date.today().year})  # fmt: skip
         path = publish(layout, spec)
-    except BaseException:
-        layout.abort()
-        raise
     console.print(f"model solutions: {path}")
     return path
 
