@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from builders import ioi, ioi_sample_solutions, ioi_test_cases
-from builders.hub_writer import HubLayout, publish, remove_stale_staging
+from builders.hub_writer import HubLayout, prepare_out, publish
 from builders.ioi_packages import IoiPackage, discover, load_package
 from cards.card import CardSpec
 from judge.cli import wide_console
@@ -189,9 +189,7 @@ def build_ioi(roots: list[Path], out: Path, *, year: int | None = None, day: str
               keep_going: bool = False, org: str = DEFAULT_ORG, compiler: Compiler | None = None,
               workers: int | None = None, console: Console | None = None) -> BuildSummary:  # fmt: skip
     console = console or Console(stderr=True)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    remove_stale_staging(out)
+    out = prepare_out(out)
     summary = BuildSummary()
     with console.status("loading packages"):
         load_packages(roots, year, day, keep_going, summary)

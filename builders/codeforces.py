@@ -25,7 +25,7 @@ from builders.codeforces_pages import blog_text, contest_name, split_editorial, 
 from builders.codeforces_parser import PageError, ParsedProblem, parse_page
 from builders.generation.prompts import codeforces_prompt
 from builders.http_fetch import Fetcher, FetchError
-from builders.hub_writer import HubLayout, publish, remove_stale_staging
+from builders.hub_writer import HubLayout, prepare_out, publish
 from cards.card import CardSpec
 from judge.checkers import comparator
 from judge.compiler import Compiler
@@ -243,9 +243,7 @@ def build_codeforces(fetcher: Fetcher, out: Path, *, contests: range | None = No
                      org: str = "olympicforge", compiler: Compiler | None = None,
                      console: Console | None = None) -> CodeforcesSummary:  # fmt: skip
     console = console or Console(stderr=True)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    remove_stale_staging(out)
+    out = prepare_out(out)
     summary = CodeforcesSummary()
     with console.status("fetching contests, statements, editorials and solutions"):
         rows = collect(fetcher, contests, summary)

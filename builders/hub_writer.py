@@ -190,6 +190,14 @@ def publish(layout: HubLayout, spec) -> Path:
     return layout.commit(render_card(spec, layout.features, layout.stats))
 
 
+def prepare_out(out_root: Path) -> Path:
+    """Create the output root and clean up what killed builds left in it."""
+    out_root = Path(out_root)
+    out_root.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(out_root)
+    return out_root
+
+
 def remove_stale_staging(out_root: Path) -> None:
     """Clean up after killed builds: staging folders were never published and go;
     a previous build set aside just before a crash is put back if nothing replaced it."""

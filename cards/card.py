@@ -9,7 +9,6 @@ only works online, so `validate_card` checks the YAML locally.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import yaml
 from datasets import Features, Value
@@ -149,8 +148,3 @@ def validate_card(text: str) -> dict:
         if "features" not in info or "splits" not in info:
             raise CardError(f"dataset_info of {info.get('config_name')} needs features and splits")
     return data
-
-
-def write_card(path: Path, text: str) -> None:
-    validate_card(text)
-    path.write_text(text)

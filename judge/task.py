@@ -77,7 +77,6 @@ class Task:
     subtasks: list[Subtask] = field(default_factory=list)
     solutions: list[ReferenceSolution] = field(default_factory=list)
     source: Path | None = None  # where it was loaded from
-    licence: str | None = None
     workspace: tempfile.TemporaryDirectory | None = field(default=None, repr=False, compare=False)
 
     @property

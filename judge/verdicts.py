@@ -21,10 +21,6 @@ class Verdict(enum.StrEnum):
     JE = "JE"  # judge error: the judge's fault, never scored as the submission's 0
     SKIPPED = "SKIPPED"  # not run (early stop inside a failed subtask)
 
-    @property
-    def is_judge_error(self) -> bool:
-        return self is Verdict.JE
-
 
 RUN_STATUS_VERDICT = {
     RunStatus.RUNTIME_ERROR: Verdict.RE,

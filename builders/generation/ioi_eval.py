@@ -29,7 +29,7 @@ from cards.card import CardSpec
 from judge.batcheval import SubmissionJob, evaluate_many
 from judge.loaders.rows import task_from_rows
 from judge.paths import atomic_write_bytes
-from judge.selection import MEDAL_CUTOFFS_2024, medal, select_contest
+from judge.selection import MEDAL_CUTOFFS_2024, select_contest
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +214,3 @@ def add_parser(areas: argparse._SubParsersAction) -> None:
 def cmd_eval_ioi(args: argparse.Namespace) -> int:
     _, errors = evaluate(args, Console())
     return 1 if errors else 0
-
-
-__all__ = ["add_parser", "evaluate", "medal", "write_report"]

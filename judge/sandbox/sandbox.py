@@ -14,7 +14,6 @@ import logging
 import os
 import signal
 import subprocess
-import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -354,8 +353,3 @@ def default_sandbox() -> Sandbox:
         if _default is None:
             _default = Sandbox(backend=os.environ.get("OLYMPICFORGE_SANDBOX", "auto"))
         return _default
-
-
-if __name__ == "__main__":  # pragma: no cover - quick manual probe
-    box = default_sandbox()
-    print(box.info, file=sys.stderr)
