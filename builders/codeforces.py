@@ -13,7 +13,6 @@ import argparse
 import datetime
 import hashlib
 import logging
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,17 +20,14 @@ from pathlib import Path
 from datasets import Features, List, Value
 from rich.console import Console
 
+from builders.codeforces_judging import judge_on_pairs, language_of
 from builders.codeforces_pages import blog_text, contest_name, split_editorial, submission_source, tutorial_links
 from builders.codeforces_parser import PageError, ParsedProblem, parse_page
 from builders.generation.prompts import codeforces_prompt
 from builders.http_fetch import Fetcher, FetchError
 from builders.hub_writer import HubLayout, prepare_out, publish
 from cards.card import CardSpec
-from judge.checkers import comparator
 from judge.compiler import Compiler
-from judge.evaluate import judge_submission
-from judge.sandbox import RunLimits
-from judge.testset import TestCase
 
 log = logging.getLogger(__name__)
 DEFAULT_CUTOFF = "2024-11-01"
@@ -191,18 +187,8 @@ def mark_executable(rows: list[dict], compiler: Compiler) -> None:
         if not row["examples"] or row["input_mode"] != "stdio" or row["interaction_format"]:
             continue
         for solution in row["solutions"]:
-            suffix = ".py" if "Py" in solution["language"] else ".cpp"
-            with tempfile.TemporaryDirectory() as tmp:
-                source = Path(tmp) / f"sol{suffix}"
-                source.write_text(solution["code"])
-                tests = []
-                for number, example in enumerate(row["examples"], 1):
-                    (Path(tmp) / f"{number}.in").write_text(example["input"])
-                    (Path(tmp) / f"{number}.out").write_text(example["output"])
-                    tests.append(TestCase(str(number), Path(tmp) / f"{number}.in", Path(tmp) / f"{number}.out"))
-                limits = RunLimits(cpu_time=row["time_limit"], memory=int(row["memory_limit"] * 2**20))
-                result = judge_submission(source, tests, limits=limits, checker=comparator("tokens"),
-                                          compiler=compiler, workers=1)  # fmt: skip
+            result = judge_on_pairs(solution["code"], language_of(solution["language"]), row["examples"],
+                                    row["time_limit"], row["memory_limit"], compiler)  # fmt: skip
             if result.verdict == "AC":
                 row["executable"] = True
                 break

@@ -21,8 +21,8 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from builders import build_ioi, codeforces, codeforces_cli, hub_push
-    from builders.generation import ioi_eval
+    from builders import build_ioi, codeforces, codeforces_cli, codeforces_cots, hub_push, ioi_cots
+    from builders.generation import generate, ioi_eval
     from judge import cli as judge_cli
     from olympicforge import demo
 
@@ -35,8 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
     builds = build.add_subparsers(dest="dataset", required=True, metavar="DATASET")
     build_ioi.add_parser(builds)
     codeforces.add_parser(builds)
+    codeforces_cots.add_parser(builds)
+    ioi_cots.add_parser(builds)
     codeforces_cli.add_parser(areas)
     hub_push.add_parser(areas)
+    generate.add_parser(areas)
     ioi_eval.add_parser(areas)
     demo.add_parser(areas)
     return parser

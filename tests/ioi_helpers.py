@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,3 +48,17 @@ def make_cms_package(
     for name, (score, names) in (subtasks or {"01-all": (100, list(tests))}).items():
         (root / "subtasks" / f"{name}.json").write_text(json.dumps({"score": score, "testcases": names}))
     return root
+
+
+def example_answer(body: dict) -> str:
+    """A fake model's answer to an IOI prompt: full marks on findpair, the wasteful (half-marks)
+    solution on guess, nonsense elsewhere."""
+    prompt = body["messages"][0]["content"]
+    if "Find a Pair" in prompt:
+        code = (FINDPAIR / "solutions" / "model_solution" / "hashing.cpp").read_text()
+    elif "Guess the Number" in prompt:
+        code = (GUESS / "solutions" / "partially_correct" / "wasteful.cpp").read_text()
+    else:
+        return "I do not know."
+    subtask = re.search(r"Solve subtask `([^`]+)`", prompt).group(1)
+    return f"<think>\nsubtask {subtask}\n</think>\n```cpp\n{code}```\n"

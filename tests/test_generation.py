@@ -118,9 +118,10 @@ def test_decontamination_by_shared_ngrams():
 
 
 def test_duplicates_and_short_long_selection():
-    rows = [{"id": "a", "generation": "xx"}, {"id": "a", "generation": "xxxx"}, {"id": "a", "generation": "xx"},
-            {"id": "a", "generation": "x"}, {"id": "b", "generation": "only"}]  # fmt: skip
+    rows = [{"id": "a", "prompt": "A", "generation": "xx"}, {"id": "a", "prompt": "A", "generation": "xxxx"},
+            {"id": "a", "prompt": "A", "generation": "xx"}, {"id": "a", "prompt": "A", "generation": "x"},
+            {"id": "b", "prompt": "B", "generation": "only"}, {"id": "c", "prompt": "C", "generation": "only"}]  # fmt: skip
     unique = drop_exact_duplicates(rows)
-    assert [r["generation"] for r in unique] == ["xx", "xxxx", "x", "only"]
+    assert [r["generation"] for r in unique] == ["xx", "xxxx", "x", "only", "only"]
     picked = shortest_and_longest(unique)
-    assert [(r["id"], r["generation"]) for r in picked] == [("a", "x"), ("a", "xxxx"), ("b", "only")]
+    assert [(r["id"], r["generation"]) for r in picked] == [("a", "x"), ("a", "xxxx"), ("b", "only"), ("c", "only")]

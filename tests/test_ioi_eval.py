@@ -4,17 +4,16 @@ answers with the example packages' solutions: generate, judge, select, report.""
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from datasets import load_dataset
 
 from builders.build_ioi import build_ioi
-from builders.generation.ioi_eval import MODEL_SOLUTION_FEATURES
+from builders.generation.ioi_traces import IOI_TRACE_FEATURES
 from olympicforge.cli import main
 
 from http_helpers import FakeOpenAI
-from ioi_helpers import EXAMPLES, FINDPAIR, GUESS
+from ioi_helpers import EXAMPLES, example_answer
 
 
 @pytest.fixture(scope="module")
@@ -24,22 +23,9 @@ def ioi_hub(tmp_path_factory, compiler):
     return out
 
 
-def solutions(body: dict) -> str:
-    """Full marks on findpair, the wasteful (half-marks) solution on guess, nonsense elsewhere."""
-    prompt = body["messages"][0]["content"]
-    if "Find a Pair" in prompt:
-        code = (FINDPAIR / "solutions" / "model_solution" / "hashing.cpp").read_text()
-    elif "Guess the Number" in prompt:
-        code = (GUESS / "solutions" / "partially_correct" / "wasteful.cpp").read_text()
-    else:
-        return "I do not know."
-    subtask = re.search(r"Solve subtask `([^`]+)`", prompt).group(1)
-    return f"<think>\nsubtask {subtask}\n</think>\n```cpp\n{code}```\n"
-
-
 def test_generate_judge_select_report(ioi_hub, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
-    server = FakeOpenAI(solutions)
+    server = FakeOpenAI(example_answer)
     out = tmp_path / "eval"
     try:
         args = ["eval", "ioi", "--model", "tiny/model-a", "--endpoint", server.url, "--dataset",
@@ -67,7 +53,7 @@ def test_generate_judge_select_report(ioi_hub, tmp_path, monkeypatch):
     assert "| tiny_model-a | 150.00 | 150.00 | 300 |" in report and "## tiny_model-b" in report
     assert (out / "scores.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     solutions_a = load_dataset(str(out / "hub" / "ioi-2024-model-solutions"), "tiny_model-a", split="train")
-    assert len(solutions_a) == 18 and solutions_a.features == MODEL_SOLUTION_FEATURES
+    assert len(solutions_a) == 18 and solutions_a.features == IOI_TRACE_FEATURES
     row = next(r for r in solutions_a if r["problem_id"] == "findpair" and r["target_subtask"] == "02-full")
     assert row["code_compiles"] and row["target_subtask_score"] == 1.0 and row["all_subtasks_points"] == 100
     assert row["target_subtask_status"] == "AC" and "hashing" not in row["prompt"] and "find_pair" in row["code"]
@@ -78,7 +64,7 @@ def test_generate_judge_select_report(ioi_hub, tmp_path, monkeypatch):
 
 def test_failed_generations_make_the_run_fail_and_are_retried(ioi_hub, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
-    server = FakeOpenAI(solutions)
+    server = FakeOpenAI(example_answer)
     server.faults.extend([400] * 3)  # three requests refused for good
     out = tmp_path / "eval"
     args = ["eval", "ioi", "--model", "m", "--endpoint", server.url, "--dataset", str(ioi_hub / "ioi"),

@@ -32,7 +32,12 @@ class SamplingParams:
 
     @classmethod
     def from_yaml(cls, path: Path) -> SamplingParams:
-        data = yaml.safe_load(Path(path).read_text()) or {}
+        try:
+            data = yaml.safe_load(Path(path).read_text()) or {}
+        except yaml.YAMLError as exc:
+            raise ValueError(f"{path}: not valid YAML: {exc}") from None
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: sampling parameters must be a mapping (temperature: 0.6, ...)")
         known = {k: data.pop(k) for k in ("temperature", "top_p", "max_tokens") if k in data}
         return cls(**known, extra=data)
 
@@ -74,6 +79,8 @@ class OpenAIBackend:
                    "top_p": params.top_p, "max_tokens": params.max_tokens, **params.extra}  # fmt: skip
         if seed is not None:
             payload["seed"] = seed
+        if messages and messages[-1]["role"] == "assistant":  # a prefill: continue it (vLLM, SGLang)
+            payload |= {"continue_final_message": True, "add_generation_prompt": False}
         retrying = Retrying(stop=stop_after_attempt(self.attempts), retry=retry_if_exception_type(_Retryable),
                             wait=wait_random_exponential(multiplier=self.backoff, max=60), reraise=True)  # fmt: skip
         with self.slots:
@@ -105,7 +112,9 @@ class VLLMBackend:
 
         sampling = VllmParams(temperature=params.temperature, top_p=params.top_p, max_tokens=params.max_tokens,
                               seed=seed, **params.extra)  # fmt: skip
-        output = self.llm.chat(messages, sampling, use_tqdm=False)[0]
+        prefilled = messages[-1]["role"] == "assistant"
+        output = self.llm.chat(messages, sampling, use_tqdm=False, continue_final_message=prefilled,
+                               add_generation_prompt=not prefilled)[0]  # fmt: skip
         completion = output.outputs[0]
         prompt_tokens, completion_tokens = len(output.prompt_token_ids), len(completion.token_ids)
         return Generation(completion.text, completion.finish_reason or "",

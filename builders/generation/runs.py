@@ -43,6 +43,36 @@ def shard_of(items: list[WorkItem], shard: int, num_shards: int) -> list[WorkIte
     return [item for number, item in enumerate(sorted(items, key=lambda i: i.key)) if number % num_shards == shard]
 
 
+def run_file(folder: Path, shard: int = 0, num_shards: int = 1) -> Path:
+    """Each shard of an array job appends to its own file, so jobs never share one."""
+    if num_shards == 1:
+        return folder / "generations.jsonl"
+    return folder / f"generations-{shard:05d}-of-{num_shards:05d}.jsonl"
+
+
+def read_generations(folder: Path) -> list[dict]:
+    """Every shard's records, one per key: a success beats a failed attempt, a later record an earlier one."""
+    files = sorted(folder.glob("generations*.jsonl"))
+    if not files:
+        raise FileNotFoundError(f"{folder}: no generations*.jsonl (run `olympicforge generate` first)")
+    chosen: dict[str, dict] = {}
+    for path in files:
+        for number, record in enumerate(read_appended_jsonl(path), 1):
+            if "key" not in record or "generation" not in record:
+                raise ValueError(f"{path}: line {number} is not a generation record")
+            previous = chosen.get(record["key"])
+            if previous is None or record["finish_reason"] != "error" or previous["finish_reason"] == "error":
+                chosen[record["key"]] = record
+    return [chosen[key] for key in sorted(chosen)]
+
+
+def sft_messages(record: dict) -> list[dict]:
+    """The conversation for SFT: the prompt, then the whole answer (a prefilled `<think>` included)."""
+    messages = [dict(m) for m in record["messages"]]
+    prefill = messages.pop()["content"] if messages[-1]["role"] == "assistant" else ""
+    return [*messages, {"role": "assistant", "content": prefill + record["generation"]}]
+
+
 def finished_keys(path: Path) -> set[str]:
     """Keys already written (failed requests excepted: the next run retries them)."""
     return {r["key"] for r in read_appended_jsonl(path) if r.get("finish_reason") != "error"}

@@ -6,10 +6,12 @@ import hashlib
 from collections import defaultdict
 
 
-def drop_exact_duplicates(rows: list[dict], key: str = "generation") -> list[dict]:
+def drop_exact_duplicates(rows: list[dict], keys: tuple[str, ...] = ("prompt", "generation")) -> list[dict]:
+    """The first of the rows that agree on every key: the same answer to the same prompt is one trace,
+    while the same answer ("I cannot solve this") to different prompts is not a duplicate."""
     seen, kept = set(), []
     for row in rows:
-        digest = hashlib.sha256(row[key].encode()).hexdigest()
+        digest = hashlib.sha256("\0".join(str(row[key]) for key in keys).encode()).hexdigest()
         if digest not in seen:
             seen.add(digest)
             kept.append(row)

@@ -1,0 +1,256 @@
+"""The `codeforces-cots` dataset: reasoning traces on Codeforces problems, each
+checked by the judge, in C++ and Python, with and without the editorial.
+
+Input: run folders of `olympicforge generate codeforces`. Every trace's last code
+block is judged on the problem's examples and, where the dataset has them, its
+official tests; verdicts are appended to `RUN/verified.jsonl`, so a rerun judges
+only new traces. Configs: `solutions`, `solutions_py`, `solutions_w_editorials`,
+`solutions_w_editorials_py`; with benchmarks given, each also `_decontaminated`
+(no shared n-gram with any benchmark statement) and
+`solutions_short_and_long_decontaminated` (per problem the shortest and the
+longest C++ trace). Exact duplicate generations are dropped everywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import logging
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from datasets import Features, List, Value, load_dataset
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from builders.codeforces import DESCRIPTIONS as PROBLEM_DESCRIPTIONS
+from builders.codeforces import FEATURES as PROBLEM_FEATURES
+from builders.codeforces_judging import judge_on_pairs
+from builders.generation.benchmarks import benchmark_texts
+from builders.generation.decontaminate import Decontaminator
+from builders.generation.extract import extract_code
+from builders.generation.generate import EDITORIAL
+from builders.generation.ioi_traces import MESSAGE
+from builders.generation.runs import read_generations, sft_messages
+from builders.generation.select import drop_exact_duplicates, shortest_and_longest
+from builders.hub_writer import HubLayout, prepare_out, publish
+from cards.card import CardSpec
+from judge.batcheval import ResultWriter
+from judge.compiler import Compiler
+from judge.evaluate import default_workers
+from judge.paths import read_appended_jsonl
+
+log = logging.getLogger(__name__)
+NO_CODE = "NO_CODE"
+DROPPED_PROBLEM_COLUMNS = ("solutions", "official_tests")
+CONFIG_OF_VARIANT = {"cpp": "solutions", "python": "solutions_py", f"cpp{EDITORIAL}": "solutions_w_editorials",
+                     f"python{EDITORIAL}": "solutions_w_editorials_py"}  # fmt: skip
+SHORT_AND_LONG = "solutions_short_and_long_decontaminated"
+USAGE = {"completion_tokens": Value("int64"), "prompt_tokens": Value("int64"), "total_tokens": Value("int64")}
+FEATURES = Features({
+    **{k: v for k, v in PROBLEM_FEATURES.items() if k not in DROPPED_PROBLEM_COLUMNS},
+    "prompt": Value("string"), "generation": Value("string"), "finish_reason": Value("string"),
+    "api_metadata": USAGE, "messages": List(MESSAGE), "code": Value("string"), "language": Value("string"),
+    "passed_examples": Value("bool"), "passed_tests": Value("bool"), "verdict": Value("string"),
+})  # fmt: skip
+DESCRIPTIONS = {
+    **{k: v for k, v in PROBLEM_DESCRIPTIONS.items() if k in FEATURES},
+    "prompt": "the user prompt", "generation": "the model's whole answer (reasoning, then code)",
+    "finish_reason": "why generation stopped (stop, length)", "api_metadata": "token usage reported by the server",
+    "messages": "prompt + answer as chat messages, ready for SFT",
+    "code": "the answer's last code block in the language asked for (empty when none)",
+    "language": "cpp or python", "passed_examples": "the code passes every example through the judge",
+    "passed_tests": "the code passes the official tests (null: the dataset has none for this problem)",
+    "verdict": f"the judge's verdict: AC, WA, TLE, MLE, RE, CE, ... or {NO_CODE}",
+}  # fmt: skip
+
+
+@dataclass
+class CotsSummary:
+    rows: dict[str, int] = field(default_factory=dict)
+    failed_generations: int = 0
+    duplicates: int = 0
+    contaminated_problems: list[str] = field(default_factory=list)
+    output: Path | None = None
+
+
+def problem_text(problem: dict) -> str:
+    """What decontamination compares: the statement, not our prompt wording."""
+    return "\n".join(problem[k] or "" for k in ("title", "description", "input_format", "output_format", "note"))
+
+
+def load_problems(dataset: str) -> dict[str, dict]:
+    """Every problem of the `default` config, by id."""
+    problems = {}
+    for split in load_dataset(dataset, "default").values():
+        problems.update({row["id"]: row for row in split})
+    return problems
+
+
+def verify(record: dict, problem: dict, compiler: Compiler) -> dict:
+    """Judge one trace: examples, then the official tests when the dataset has them."""
+    language = record["variant"].partition("+")[0]
+    code, found = extract_code(record["generation"], language)
+    verdict = {"key": record["key"], "code": code, "passed_examples": False, "passed_tests": None,
+               "verdict": NO_CODE}  # fmt: skip
+    if not found:
+        return verdict
+    limits = (problem["time_limit"], problem["memory_limit"])
+    examples = judge_on_pairs(code, language, problem["examples"], *limits, compiler)
+    verdict["passed_examples"] = examples.verdict == "AC" and len(examples.tests) == len(problem["examples"]) > 0
+    verdict["verdict"] = str(examples.verdict)
+    if problem["official_tests"]:
+        if verdict["passed_examples"]:
+            tests = judge_on_pairs(code, language, problem["official_tests"], *limits, compiler)
+            verdict["verdict"] = str(tests.verdict)
+        verdict["passed_tests"] = verdict["verdict"] == "AC"
+    verdict["judge_error"] = verdict["verdict"] == "JE"
+    return verdict
+
+
+def verify_run(run: Path, records: list[dict], problems: dict[str, dict], compiler: Compiler,
+               workers: int | None) -> dict[str, dict]:  # fmt: skip
+    """Verdicts for every record, judging only those not yet in `run/verified.jsonl` (a judge error is retried)."""
+    path = run / "verified.jsonl"
+    done = {v["key"]: v for v in read_appended_jsonl(path) if not v.get("judge_error")}
+    todo = [r for r in records if r["key"] not in done]
+    writer = ResultWriter(path)
+    columns = (TextColumn(f"judging {run.name}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    try:
+        with Progress(*columns) as progress, ThreadPoolExecutor(max_workers=workers or default_workers()) as pool:
+            bar = progress.add_task("", total=len(todo))
+            for verdict in pool.map(lambda r: verify(r, problems[r["problem"]], compiler), todo):
+                writer.write(verdict)
+                done[verdict["key"]] = verdict
+                progress.advance(bar)
+    finally:
+        writer.close()
+    return done
+
+
+def trace_rows(run: Path, problems: dict[str, dict], compiler: Compiler, workers: int | None,
+               summary: CotsSummary) -> list[dict]:  # fmt: skip
+    records = []
+    for record in read_generations(run):
+        if record["finish_reason"] == "error":
+            summary.failed_generations += 1
+        elif record["problem"] not in problems:
+            raise ValueError(f"{run}: generation {record['key']!r} names a problem the dataset does not have")
+        elif record["variant"] not in CONFIG_OF_VARIANT:
+            raise ValueError(f"{run}: generation {record['key']!r} has an unknown variant {record['variant']!r}")
+        else:
+            records.append(record)
+    verdicts = verify_run(run, records, problems, compiler, workers)
+    rows = []
+    for record in records:
+        problem = {k: v for k, v in problems[record["problem"]].items() if k not in DROPPED_PROBLEM_COLUMNS}
+        verdict = verdicts[record["key"]]
+        rows.append({
+            **problem, "prompt": record["messages"][0]["content"], "generation": record["generation"],
+            "finish_reason": record["finish_reason"], "api_metadata": record["usage"],
+            "messages": sft_messages(record), "code": verdict["code"],
+            "language": record["variant"].partition("+")[0], "passed_examples": verdict["passed_examples"],
+            "passed_tests": verdict["passed_tests"], "verdict": verdict["verdict"],
+            "_config": CONFIG_OF_VARIANT[record["variant"]],
+        })  # fmt: skip
+    return rows
+
+
+def run_dataset(run: Path) -> str:
+    try:
+        manifest = json.loads((run / "run.json").read_text())
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{run}: no run.json (not a folder written by `olympicforge generate`)") from None
+    if manifest.get("kind") != "codeforces":
+        raise ValueError(f"{run}/run.json: a {manifest.get('kind')!r} run, not a codeforces one")
+    return manifest["dataset"]
+
+
+def build_codeforces_cots(runs: list[Path], out: Path, *, dataset: str | None = None,
+                          benchmarks: list[str] = (), ngram: int = 8, org: str = "olympicforge",
+                          compiler: Compiler | None = None, workers: int | None = None) -> CotsSummary:  # fmt: skip
+    out = prepare_out(out)
+    compiler = compiler or Compiler()
+    summary = CotsSummary()
+    decontaminator = Decontaminator(benchmark_texts(list(benchmarks)), ngram) if benchmarks else None
+    rows: list[dict] = []
+    problem_sets: dict[str, dict] = {}
+    for run in runs:
+        source = dataset or run_dataset(run)
+        problems = problem_sets.get(source) or problem_sets.setdefault(source, load_problems(source))
+        rows += trace_rows(run, problems, compiler, workers, summary)
+    kept = drop_exact_duplicates(rows)
+    summary.duplicates = len(rows) - len(kept)
+    clean: set[str] = set()
+    if decontaminator:
+        ids = {row["id"]: row for row in kept}
+        clean = {i for i, row in ids.items() if not decontaminator.contaminated(problem_text(row))}
+        summary.contaminated_problems = sorted(set(ids) - clean)
+    with HubLayout(out, "codeforces-cots") as layout:
+        writers = {}
+
+        def write(config: str, row: dict) -> None:
+            writer = writers.get(config) or writers.setdefault(config, layout.split(config, "train", FEATURES))
+            writer.write({k: v for k, v in row.items() if k != "_config"})
+
+        for row in kept:
+            write(row["_config"], row)
+            if decontaminator and row["id"] in clean:
+                write(f"{row['_config']}_decontaminated", row)
+        if decontaminator:
+            chosen = [r for r in kept if r["_config"] == "solutions" and r["id"] in clean]
+            for row in shortest_and_longest(chosen):
+                write(SHORT_AND_LONG, row)
+        for writer in writers.values():
+            writer.close()
+        if not writers:
+            raise ValueError(f"no trace to publish from {', '.join(map(str, runs))}")
+        summary.rows = {config: s["train"].num_examples for config, s in layout.stats.items()}
+        summary.output = publish(layout, card_spec(kept, summary, benchmarks, ngram, org))
+    return summary
+
+
+def card_spec(rows: list[dict], summary: CotsSummary, benchmarks, ngram: int, org: str) -> CardSpec:
+    by_config: dict[str, Counter] = {}
+    for row in rows:
+        by_config.setdefault(row["_config"], Counter())[row["verdict"]] += 1
+    passed = {c: sum(r["passed_examples"] for r in rows if r["_config"] == c) for c in by_config}
+    return CardSpec(
+        "codeforces-cots", "Codeforces reasoning traces, judged", "other", "codeforces-cots.md.j2",
+        descriptions=DESCRIPTIONS,
+        context={"org": org, "verdicts": {c: v.most_common() for c, v in sorted(by_config.items())},
+                 "passed": passed, "problems": len({r["id"] for r in rows}), "duplicates": summary.duplicates,
+                 "failed_generations": summary.failed_generations, "benchmarks": list(benchmarks), "ngram": ngram,
+                 "contaminated": len(summary.contaminated_problems), "build_year": datetime.date.today().year},
+    )  # fmt: skip
+
+
+def add_parser(builds: argparse._SubParsersAction) -> None:
+    parser = builds.add_parser("codeforces-cots", help="judge `generate codeforces` runs and build codeforces-cots")
+    parser.add_argument("--runs", type=Path, nargs="+", required=True, help="run folders of `generate codeforces`")
+    parser.add_argument("--dataset", help="the codeforces dataset (default: the one each run names)")
+    parser.add_argument("--benchmark", action="append", default=[],
+                        help="statements to decontaminate against: a file, a folder or DATASET[:config][@split]#column "
+                             "(repeatable; without any, no _decontaminated configs are built)")  # fmt: skip
+    parser.add_argument("--ngram", type=int, default=8, help="n-gram length for decontamination")
+    parser.add_argument("--workers", type=int, help="judge workers (default: one per core)")
+    parser.add_argument("--out", type=Path, default=Path("out/hub"))
+    parser.add_argument("--org", default="olympicforge")
+    parser.set_defaults(handler=cmd_build_codeforces_cots)
+
+
+def cmd_build_codeforces_cots(args: argparse.Namespace) -> int:
+    console = Console()
+    if not args.benchmark:
+        console.print("[yellow]no --benchmark: the _decontaminated configs are not built[/]")
+    summary = build_codeforces_cots(args.runs, args.out, dataset=args.dataset, benchmarks=args.benchmark,
+                                    ngram=args.ngram, org=args.org, workers=args.workers)  # fmt: skip
+    for config, count in sorted(summary.rows.items()):
+        console.print(f"codeforces-cots/{config}: {count} rows")
+    console.print(f"{summary.duplicates} duplicate traces dropped; {summary.failed_generations} failed generations "
+                  f"left out; {len(summary.contaminated_problems)} problems overlap a benchmark")  # fmt: skip
+    console.print(f"written to {summary.output}")
+    return 0

@@ -1,0 +1,111 @@
+"""IOI generations, from prompts to judged rows: shared by `eval ioi` (the 2024
+benchmark and `ioi-2024-model-solutions`) and the `ioi-cots` builder (2020-2023).
+
+Prompts are the `ioi` dataset's per-subtask `problem` column; every generation is
+judged on the task's official tests (all subtasks, so a trace aimed at one subtask
+still says what it scores elsewhere), resuming from `results.jsonl`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+from datasets import Features, List, Value, load_dataset
+
+from builders.generation.extract import extract_code
+from builders.generation.prompts import chat
+from builders.generation.runs import WorkItem, read_generations, sft_messages
+from judge.batcheval import SubmissionJob, evaluate_many
+from judge.loaders.rows import task_from_rows
+from judge.paths import read_appended_jsonl
+
+MESSAGE = {"role": Value("string"), "content": Value("string")}
+IOI_TRACE_FEATURES = Features({
+    "year": Value("int64"), "day": Value("string"), "problem_id": Value("string"), "problem_name": Value("string"),
+    "target_subtask": Value("string"), "prompt": Value("string"), "generation": Value("string"),
+    "code": Value("string"), "uuid": Value("string"), "messages": List(MESSAGE),
+    "metadata": {"usage": {"completion_tokens": Value("int64"), "prompt_tokens": Value("int64"),
+                           "total_tokens": Value("int64")}},
+    "finish_reason": Value("string"), "code_compiles": Value("bool"), "target_subtask_score": Value("float64"),
+    "target_subtask_status": Value("string"), "all_subtasks_points": Value("float64"),
+    "all_subtasks_results": List({
+        "subtask": Value("string"), "points": Value("float64"), "score": Value("float64"),
+        "weighted_score": Value("float64"), "status": Value("string"),
+        "tests": List({"name": Value("string"), "verdict": Value("string"), "time": Value("float64"),
+                       "memory": Value("int64")}),
+    }),
+})  # fmt: skip
+IOI_TRACE_DESCRIPTIONS = {
+    "target_subtask": "the subtask the prompt asked for", "prompt": "the user prompt",
+    "generation": "the model's whole answer", "code": "the last C++ block of the answer (empty when none)",
+    "messages": "prompt + answer as chat messages, ready for SFT", "metadata": "token usage reported by the server",
+    "code_compiles": "whether the code compiled with the official grader",
+    "target_subtask_score": "score in [0, 1] on the target subtask", "all_subtasks_points": "points on the task",
+    "all_subtasks_results": "per subtask: points, score, weighted score, status and per-test verdicts",
+}  # fmt: skip
+
+
+def load_ioi(dataset: str, split: str, tests: str | None) -> tuple[list[dict], dict[str, list[dict]]]:
+    """(ioi rows, {year: test rows}) from a local folder or a Hub id; tests found beside it."""
+    rows = list(load_dataset(dataset, split=split))
+    if not rows:
+        raise ValueError(f"{dataset}: split {split!r} is empty")
+    source = tests or (str(Path(dataset).parent / "ioi-test-cases") if Path(dataset).exists() else
+                       dataset.rsplit("/", 1)[0] + "/ioi-test-cases")  # fmt: skip
+    years = sorted({str(r["year"]) for r in rows})
+    return rows, {year: list(load_dataset(source, year, split="train")) for year in years}
+
+
+def problem_key(row: dict) -> str:
+    return f"{row['year']}/{row['id']}"
+
+
+def work_items(rows: list[dict], generations: int, prefill_think: bool) -> list[WorkItem]:
+    """One item per (problem, subtask, sample)."""
+    return [WorkItem(problem_key(row), row["subtask"], sample, tuple(chat(row["problem"], prefill_think)))
+            for row in rows for sample in range(generations)]  # fmt: skip
+
+
+def judge_generations(rows: list[dict], tests: dict[str, list[dict]], run: Path, run_name: str,
+                      workers: int | None = None) -> list[dict]:  # fmt: skip
+    """Judge every successful generation of the run folder; results resume from `run/results.jsonl`."""
+    by_problem: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_problem[problem_key(row)].append(row)
+    tasks = [task_from_rows(group, [t for t in tests[str(group[0]["year"])] if t["problem_id"] == group[0]["id"]])
+             for group in by_problem.values()]  # fmt: skip
+    jobs = []
+    for record in read_generations(run):
+        if record["finish_reason"] == "error" or record["problem"] not in by_problem:
+            continue
+        code, _ = extract_code(record["generation"], "cpp")
+        first = by_problem[record["problem"]][0]
+        extra = {"generation_length": len(record["generation"]), "problem_name": first["name"], "day": first["day"],
+                 "prompt": record["messages"][0]["content"], "generation": record["generation"], "code": code,
+                 "messages": sft_messages(record), "finish_reason": record["finish_reason"],
+                 "metadata": {"usage": record["usage"]},
+                 "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{run_name}|{record['key']}"))}  # fmt: skip
+        jobs.append(SubmissionJob(record["key"], record["problem"], code, target_subtask=record["variant"],
+                                  extra=extra))  # fmt: skip
+    evaluate_many(tasks, jobs, run / "results.jsonl", workers=workers)
+    wanted = {job.id for job in jobs}
+    return [r for r in read_appended_jsonl(run / "results.jsonl") if r["id"] in wanted]
+
+
+def trace_row(result: dict) -> dict:
+    """A judged result as a row of `ioi-cots` / `ioi-2024-model-solutions`."""
+    year, problem_id = result["problem"].split("/", 1)
+    subtasks = [{"subtask": s["name"], "points": s["points"], "score": s["score"],
+                 "weighted_score": s["weighted_score"], "status": s["status"],
+                 "tests": [{"name": t["name"], "verdict": t["verdict"], "time": t["time"], "memory": t["memory"]}
+                           for t in s["tests"]]} for s in result["subtasks"]]  # fmt: skip
+    return {"year": int(year), "day": str(result["day"]), "problem_id": problem_id,
+            "problem_name": result["problem_name"], "target_subtask": result["target_subtask"],
+            "prompt": result["prompt"], "generation": result["generation"], "code": result["code"],
+            "uuid": result["uuid"], "messages": result["messages"], "metadata": result["metadata"],
+            "finish_reason": result["finish_reason"], "code_compiles": result["code_compiles"],
+            "target_subtask_score": result["target_subtask_score"],
+            "target_subtask_status": result["target_subtask_status"], "all_subtasks_points": result["score"],
+            "all_subtasks_results": subtasks}  # fmt: skip

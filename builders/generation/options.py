@@ -1,0 +1,36 @@
+"""Command-line options every generation command shares: the backend, sampling, sharding."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from builders.generation.backends import OpenAIBackend, SamplingParams, VLLMBackend
+
+
+def add_generation_arguments(parser: argparse.ArgumentParser, *, shardable: bool = True) -> None:
+    parser.add_argument("--model", required=True, help="model name for reports and rows (and the server, by default)")
+    parser.add_argument("--served-model", help="the model id the server expects, when it differs from --model")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--endpoint", help="OpenAI-compatible server, e.g. http://localhost:8000")
+    source.add_argument("--vllm", help="a model path for the vLLM offline engine (GPU)")
+    parser.add_argument("--generations", type=int, default=1, help="samples per prompt")
+    parser.add_argument("--sampling", type=Path, help="YAML with temperature, top_p, max_tokens, ...")
+    parser.add_argument("--seed", type=int, default=0, help="sample i is requested with seed SEED+i")
+    parser.add_argument("--prefill-think", action="store_true", help="start the answer with <think>")
+    parser.add_argument("--concurrency", type=int, default=8, help="requests in flight")
+    if shardable:
+        parser.add_argument("--shard", type=int, default=0, help="this job's shard (cluster array index)")
+        parser.add_argument("--num-shards", type=int, default=1, help="how many jobs share the work")
+
+
+def make_backend(args: argparse.Namespace):
+    if args.generations < 1:
+        raise ValueError(f"--generations must be at least 1, not {args.generations}")
+    if args.vllm:
+        return VLLMBackend(args.vllm)
+    return OpenAIBackend(args.endpoint, args.served_model or args.model, concurrency=args.concurrency)
+
+
+def sampling_params(args: argparse.Namespace) -> SamplingParams:
+    return SamplingParams.from_yaml(args.sampling) if args.sampling else SamplingParams()
