@@ -30,12 +30,20 @@ bench: $(STAMP)
 # Sources of the published datasets (the defaults are the bundled examples).
 IOI_PACKAGES ?= examples/ioi
 CODEFORCES_ARGS ?= --offline --seed-cache examples/codeforces --cache out/cache/codeforces
+# Run folders of `olympicforge generate codeforces|ioi` (cluster jobs); empty: the cots datasets are not built.
+CF_RUNS ?=
+IOI_RUNS ?=
+# Statements to decontaminate codeforces-cots against (files, folders or DATASET#column)
+BENCHMARKS ?= out/hub/ioi\#problem
 
 datasets: $(STAMP)
 	$(BIN)/olympicforge build ioi --packages $(IOI_PACKAGES) --out out/hub
 	$(BIN)/olympicforge build codeforces $(CODEFORCES_ARGS) --out out/hub
+	$(if $(CF_RUNS),$(BIN)/olympicforge build codeforces-cots --runs $(CF_RUNS) $(foreach b,$(BENCHMARKS),--benchmark $(b)) --out out/hub)
+	$(if $(IOI_RUNS),$(BIN)/olympicforge build ioi-cots --runs $(IOI_RUNS) --out out/hub)
 
 # make push-datasets ORG=my-org [DRY_RUN=1] [OFFLINE=1]: builds what is missing, validates, then pushes
+# every dataset built under out/hub (the cots ones too, once built with `make datasets CF_RUNS=... IOI_RUNS=...`)
 push-datasets: $(STAMP)
 	@test -n "$(ORG)" || (echo "usage: make push-datasets ORG=<hub org> [DRY_RUN=1]"; exit 2)
 	@test -d out/hub/ioi -a -d out/hub/ioi-test-cases -a -d out/hub/ioi-sample-solutions || \

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import hashlib
 import json
 import logging
 from collections import Counter
@@ -90,12 +91,17 @@ def load_problems(dataset: str) -> dict[str, dict]:
     return problems
 
 
+def trace_digest(record: dict) -> str:
+    """Ties a verdict to the exact trace and problem, so a regenerated or edited trace is judged again."""
+    return hashlib.sha256(f"{record['problem']}\0{record['variant']}\0{record['generation']}".encode()).hexdigest()
+
+
 def verify(record: dict, problem: dict, compiler: Compiler) -> dict:
     """Judge one trace: examples, then the official tests when the dataset has them."""
     language = record["variant"].partition("+")[0]
     code, found = extract_code(record["generation"], language)
-    verdict = {"key": record["key"], "code": code, "passed_examples": False, "passed_tests": None,
-               "verdict": NO_CODE}  # fmt: skip
+    verdict = {"key": record["key"], "digest": trace_digest(record), "code": code, "passed_examples": False,
+               "passed_tests": None, "verdict": NO_CODE}  # fmt: skip
     if not found:
         return verdict
     limits = (problem["time_limit"], problem["memory_limit"])
@@ -115,7 +121,9 @@ def verify_run(run: Path, records: list[dict], problems: dict[str, dict], compil
                workers: int | None) -> dict[str, dict]:  # fmt: skip
     """Verdicts for every record, judging only those not yet in `run/verified.jsonl` (a judge error is retried)."""
     path = run / "verified.jsonl"
-    done = {v["key"]: v for v in read_appended_jsonl(path) if not v.get("judge_error")}
+    digests = {r["key"]: trace_digest(r) for r in records}
+    done = {v["key"]: v for v in read_appended_jsonl(path)
+            if not v.get("judge_error") and v.get("digest") == digests.get(v["key"])}  # fmt: skip
     todo = [r for r in records if r["key"] not in done]
     writer = ResultWriter(path)
     columns = (TextColumn(f"judging {run.name}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())

@@ -29,7 +29,8 @@ from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_ra
 from cards.card import CardError, validate_card
 
 log = logging.getLogger(__name__)
-ALL_DATASETS = ("codeforces", "ioi", "ioi-test-cases", "ioi-sample-solutions")
+ALL_DATASETS = ("codeforces", "codeforces-cots", "ioi", "ioi-test-cases", "ioi-sample-solutions", "ioi-cots",
+                "ioi-2024-model-solutions")  # fmt: skip
 RETRY_SECONDS = 1.0  # backoff multiplier for network errors and 5xx answers
 
 
@@ -194,7 +195,8 @@ def push_dataset(api: HfApi, folder: Path, plan: Plan, private: bool, tag: str |
 def add_parser(areas: argparse._SubParsersAction) -> None:
     push = areas.add_parser("push", help="publish built datasets to the Hugging Face Hub")
     push.add_argument("--org", required=True)
-    push.add_argument("--datasets", default=",".join(ALL_DATASETS), help="comma-separated names")
+    push.add_argument("--datasets", help=f"comma-separated names (default: those of {', '.join(ALL_DATASETS)} "
+                      "built under --out)")  # fmt: skip
     push.add_argument("--out", type=Path, default=Path("out/hub"), help="where the built datasets are")
     push.add_argument("--private", action="store_true")
     push.add_argument("--revision", default="main")
@@ -208,7 +210,15 @@ def cmd_push(args: argparse.Namespace) -> int:
     from judge.cli import wide_console
 
     console = wide_console()
-    names = [n.strip() for n in args.datasets.split(",") if n.strip()]
+    if args.datasets:
+        names = [n.strip() for n in args.datasets.split(",") if n.strip()]
+    else:
+        names = [name for name in ALL_DATASETS if (args.out / name).is_dir()]
+        skipped = [name for name in ALL_DATASETS if name not in names]
+        if not names:
+            raise PushError(f"{args.out}: no dataset built there (known: {', '.join(ALL_DATASETS)})")
+        if skipped:
+            console.print(f"not built, so not pushed: {', '.join(skipped)}")
     if args.offline and not args.dry_run:
         raise PushError("--offline only makes sense with --dry-run")
     token = os.environ.get("HF_TOKEN") or get_token()

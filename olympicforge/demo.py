@@ -15,16 +15,21 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from datasets import load_dataset
 from rich.table import Table
 
 from builders.build_ioi import build_ioi, print_summary
 from builders.codeforces import build_codeforces, seed_cache
+from builders.codeforces_cots import build_codeforces_cots
+from builders.generation.generate import codeforces_work_items, record_run
+from builders.generation.runs import run_file
 from builders.http_fetch import Fetcher
 from judge.batch import BatchIO
 from judge.checkers import Checker, comparator, load_checker
 from judge.cli import verify_packages, wide_console
 from judge.compiler import Compiler
 from judge.evaluate import SubmissionResult, default_workers, judge_submission
+from judge.paths import atomic_write_bytes, read_appended_jsonl
 from judge.sandbox import RunLimits
 from judge.testset import discover_tests
 
@@ -83,6 +88,37 @@ def ioi_example_packages(root: Path = EXAMPLES / "ioi") -> list[Path]:
     return sorted(found)
 
 
+def recorded_codeforces_run(dataset: Path, answers_file: Path, run: Path) -> Path:
+    """A run folder as `generate codeforces` writes it, answered from recorded answers instead of a model."""
+    answers = json.loads(answers_file.read_text())
+    rows = [row for split in load_dataset(str(dataset), "default").values() for row in split]
+    variants = sorted({key.split("|")[1] for key in answers})
+    items = [item for item in codeforces_work_items(rows, variants, 1, prefill_think=False)
+             if f"{item.problem}|{item.variant}" in answers]  # fmt: skip
+    record_run(run, {"kind": "codeforces", "model": "recorded-answers", "dataset": str(dataset)})
+    lines = []
+    for item in items:
+        for sample, answer in enumerate(answers[f"{item.problem}|{item.variant}"]):
+            record = {"key": f"{item.problem}|{item.variant}|{sample}", "problem": item.problem,
+                      "variant": item.variant, "sample": sample, "messages": list(item.messages),
+                      "generation": answer["answer"], "finish_reason": "stop", "usage": {}}  # fmt: skip
+            lines.append(json.dumps(record))
+    atomic_write_bytes(run_file(run), ("\n".join(lines) + "\n").encode())
+    return run
+
+
+def check_recorded_verdicts(run: Path, answers_file: Path, console) -> int:
+    """Compare the judge's verdict on each recorded answer with the one the answers file expects."""
+    expected = {f"{key}|{sample}": answer["verdict"] for key, answers in json.loads(answers_file.read_text()).items()
+                for sample, answer in enumerate(answers)}  # fmt: skip
+    got = {v["key"]: v["verdict"] for v in read_appended_jsonl(run / "verified.jsonl")}
+    wrong = {key: (verdict, got.get(key)) for key, verdict in expected.items() if got.get(key) != verdict}
+    for key, (want, have) in sorted(wrong.items()):
+        console.print(f"[bold red]{key}: expected {want}, the judge says {have}[/]")
+    console.print(f"{len(expected)} recorded traces judged; {len(wrong)} verdict mismatch(es)")
+    return len(wrong)
+
+
 def add_parser(areas: argparse._SubParsersAction) -> None:
     demo = areas.add_parser("demo", help="judge the bundled examples and build datasets from them (no network)")
     demo.add_argument("--out", type=Path, default=Path("out/hub"))
@@ -134,6 +170,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     codeforces = build_codeforces(fetcher, args.out, compiler=compiler, console=console)
     for config, count in codeforces.rows.items():
         console.print(f"codeforces/{config}: {count} rows -> {codeforces.output}")
+    console.rule("codeforces-cots from recorded answers (examples/generations), judged")
+    run = recorded_codeforces_run(codeforces.output, EXAMPLES / "generations" / "codeforces-answers.json",
+                                  args.out.parent / "runs" / "demo-codeforces")  # fmt: skip
+    cots = build_codeforces_cots([run], args.out, benchmarks=[f"{summary.outputs['ioi']}#problem"],
+                                 compiler=compiler)  # fmt: skip
+    for config, count in sorted(cots.rows.items()):
+        console.print(f"codeforces-cots/{config}: {count} rows")
+    trace_mismatches = check_recorded_verdicts(run, EXAMPLES / "generations" / "codeforces-answers.json", console)
     card = summary.outputs["ioi"] / "README.md"
     console.print(f"datasets written under {args.out.resolve()}; the ioi card is {card}")
-    return 1 if mismatches or failures else 0
+    return 1 if mismatches or failures or trace_mismatches else 0

@@ -72,6 +72,13 @@ def test_codeforces_cots_end_to_end(tmp_path, compiler):
     assert main(build) == 0
     verified = (run / "verified.jsonl").read_text().count("\n")
     assert main(build) == 0 and (run / "verified.jsonl").read_text().count("\n") == verified  # nothing re-judged
+    shard = run / "generations-00001-of-00002.jsonl"
+    last = json.loads(shard.read_text().splitlines()[-1])
+    with shard.open("a") as handle:  # a regenerated trace replaces the old one and is judged again
+        handle.write(json.dumps(last | {"generation": last["generation"] + "\n"}) + "\n")
+    assert main(build) == 0 and (run / "verified.jsonl").read_text().count("\n") == verified + 1
+    shard.write_text("".join(shard.read_text().splitlines(keepends=True)[:-1]))
+    assert main(build) == 0
 
     cots = out / "codeforces-cots"
     solutions = list(load_dataset(str(cots), "solutions", split="train"))

@@ -131,3 +131,13 @@ def test_dry_run_without_a_reachable_hub_plans_from_the_local_build(dataset, cap
     out = capsys.readouterr().out
     assert code == 0 and "the Hub is not reachable (ConnectionError)" in out and "3 added" in out
     assert len(calls) == 1  # not asked again for the next dataset
+
+
+def test_push_defaults_to_the_known_datasets_that_were_built(dataset, capsys, monkeypatch, tmp_path):
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    assert main(["push", "--org", "org", "--out", str(dataset.parent), "--dry-run", "--offline"]) == 0
+    out = capsys.readouterr().out.replace("\n", " ")
+    assert "org/ioi-test-cases @ main" in out and "org/ioi @" not in out
+    assert "not built, so not pushed: codeforces, codeforces-cots, ioi, ioi-sample-solutions" in out
+    assert main(["push", "--org", "org", "--out", str(tmp_path / "empty"), "--dry-run", "--offline"]) == 2
+    assert "no dataset built there" in capsys.readouterr().err

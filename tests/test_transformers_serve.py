@@ -12,12 +12,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from datasets import load_dataset
 
 from builders.build_ioi import build_ioi
 from builders.generation.backends import OpenAIBackend, SamplingParams
 from builders.generation.runs import WorkItem, run
 from olympicforge.cli import main
 
+from cf_helpers import write_codeforces_dataset
 from tiny_model import build_tiny_model
 
 REPO = Path(__file__).resolve().parents[1]
@@ -71,13 +73,24 @@ def test_backend_against_transformers_serve(served, tmp_path):
     print(f"tiny-model generation throughput: {stats.tokens_per_second:.1f} completion tokens/s")
 
 
-def test_ioi_benchmark_end_to_end_on_the_tiny_model(served, tmp_path, compiler, monkeypatch):
+@pytest.fixture(scope="module")
+def ioi_hub(tmp_path_factory, compiler) -> Path:
+    hub = tmp_path_factory.mktemp("serve-hub")
+    build_ioi([REPO / "examples" / "ioi" / "2024"], hub, compiler=compiler)
+    return hub
+
+
+@pytest.fixture
+def sampling(tmp_path) -> Path:
+    path = tmp_path / "sampling.yaml"
+    path.write_text("temperature: 1.0\ntop_p: 1.0\nmax_tokens: 16\n")
+    return path
+
+
+def test_ioi_benchmark_end_to_end_on_the_tiny_model(served, ioi_hub, sampling, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     url, model = served
-    hub = tmp_path / "hub"
-    build_ioi([REPO / "examples" / "ioi" / "2024"], hub, compiler=compiler)
-    sampling = tmp_path / "sampling.yaml"
-    sampling.write_text("temperature: 1.0\ntop_p: 1.0\nmax_tokens: 16\n")
+    hub = ioi_hub
     out = tmp_path / "eval"
     assert main(["eval", "ioi", "--model", "tiny-qwen2", "--served-model", model, "--endpoint", url,
                  "--dataset", str(hub / "ioi"),
@@ -88,3 +101,28 @@ def test_ioi_benchmark_end_to_end_on_the_tiny_model(served, tmp_path, compiler, 
     assert len(generations) == 9 and all(json.loads(g)["usage"]["completion_tokens"] for g in generations)
     assert "| tiny-qwen2 | 0.00 | 0.00 | 300 |" in (out / "report.md").read_text()
     assert (out / "scores.png").stat().st_size > 1000
+
+
+def test_cots_datasets_from_the_tiny_model(served, ioi_hub, sampling, tmp_path, monkeypatch, capsys):
+    """Both cots pipelines on real generations: random weights write no code, and the rows say so."""
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    url, model = served
+    common = ["--model", "tiny-qwen2", "--served-model", model, "--endpoint", url, "--sampling", str(sampling),
+              "--concurrency", "2"]  # fmt: skip
+    codeforces = write_codeforces_dataset(tmp_path / "hub")
+    assert main(["generate", "codeforces", *common, "--dataset", str(codeforces), "--languages", "cpp",
+                 "--out", str(tmp_path / "cf")]) == 0  # fmt: skip
+    assert main(["generate", "ioi", *common, "--dataset", str(ioi_hub / "ioi"), "--split", "test", "--years", "2024",
+                 "--out", str(tmp_path / "ioi")]) == 0  # fmt: skip
+    print(capsys.readouterr().out)  # the throughput lines, for the record
+    out = tmp_path / "out"
+    assert main(["build", "codeforces-cots", "--runs", str(tmp_path / "cf"), "--out", str(out)]) == 0
+    assert main(["build", "ioi-cots", "--runs", str(tmp_path / "ioi"), "--out", str(out)]) == 0
+    editorial = load_dataset(str(out / "codeforces-cots"), "solutions_w_editorials", split="train")
+    plain = load_dataset(str(out / "codeforces-cots"), "solutions", split="train")
+    assert len(plain) == 2 and len(editorial) == 1  # 1000/A and 1000/B; only 1000/A has an editorial
+    assert all(r["api_metadata"]["completion_tokens"] and r["messages"][1]["content"] == r["generation"]
+               for r in plain)  # fmt: skip
+    assert all(r["passed_examples"] is False and r["verdict"] in ("NO_CODE", "CE") for r in plain)
+    ioi = load_dataset(str(out / "ioi-cots"), split="train")
+    assert len(ioi) <= 9 and all(r["target_subtask_score"] == 0 for r in ioi)
