@@ -4,15 +4,21 @@ server, resumable sharded runs, code extraction, decontamination, selection."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 
 import pytest
 
-from builders.generation.backends import GenerationError, OpenAIBackend, SamplingParams
+from builders.generation.backends import Generation, GenerationError, OpenAIBackend, SamplingParams
 from builders.generation.decontaminate import Decontaminator
 from builders.generation.extract import extract_code
-from builders.generation.runs import WorkItem, finished_keys, run, shard_of
+from builders.generation.runs import WorkItem, finished_keys, read_generations, run, shard_of
 from builders.generation.select import drop_exact_duplicates, shortest_and_longest
+from olympicforge.cli import main
 
+from cf_helpers import write_codeforces_dataset
 from http_helpers import FakeOpenAI
 
 
@@ -125,3 +131,59 @@ def test_duplicates_and_short_long_selection():
     assert [r["generation"] for r in unique] == ["xx", "xxxx", "x", "only", "only"]
     picked = shortest_and_longest(unique)
     assert [(r["id"], r["generation"]) for r in picked] == [("a", "x"), ("a", "xxxx"), ("b", "only"), ("c", "only")]
+
+
+class BatchEngine:
+    """Stands in for the vLLM offline engine: whole batches per call, one seed per prompt."""
+
+    def __init__(self, fail_batches: int = 0) -> None:
+        self.batches: list[int] = []
+        self.fail_batches = fail_batches
+
+    def generate_batch(self, conversations, params, seeds):
+        self.batches.append(len(conversations))
+        if self.fail_batches:
+            self.fail_batches -= 1
+            raise GenerationError("engine crashed")
+        usage = {"completion_tokens": 2, "prompt_tokens": 1, "total_tokens": 3}
+        return [Generation(f"{c[0]['content']} seed {s}", "length", usage)
+                for c, s in zip(conversations, seeds, strict=True)]  # fmt: skip
+
+
+def test_batching_engines_get_whole_batches_with_a_seed_per_sample(tmp_path):
+    out = tmp_path / "generations.jsonl"
+    engine = BatchEngine(fail_batches=1)
+    stats = run(items(5), engine, SamplingParams(), out, seed=10, batch_size=2, show_progress=False)
+    assert engine.batches == [2, 2, 1] and stats.errors == 2  # the failed batch is recorded as failed
+    again = run(items(5), engine, SamplingParams(), out, seed=10, batch_size=2, show_progress=False)
+    assert engine.batches[3:] == [2] and (again.done, again.errors, again.skipped) == (2, 0, 3)
+    records = {r["key"]: r for r in read_generations(tmp_path)}
+    assert records["p1|cpp|1"]["generation"] == "problem 1 seed 11" and len(records) == 5
+    assert all(r["finish_reason"] == "length" for r in records.values())
+
+
+def test_a_killed_generate_command_resumes_without_asking_twice(tmp_path):
+    """SIGKILL a real `olympicforge generate` mid-run; the rerun asks only for what is missing."""
+    dataset = write_codeforces_dataset(tmp_path / "hub")
+    server = FakeOpenAI(lambda body: time.sleep(0.1) or "```cpp\nint main() {}\n```")
+    run_dir = tmp_path / "run"
+    args = ["generate", "codeforces", "--model", "m", "--endpoint", server.url, "--dataset", str(dataset),
+            "--languages", "cpp", "--editorial", "without", "--generations", "8", "--concurrency", "1",
+            "--out", str(run_dir)]  # fmt: skip
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "olympicforge", *args], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, env={**os.environ, "HF_DATASETS_OFFLINE": "1"})  # fmt: skip
+        out = run_dir / "generations.jsonl"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (not out.exists() or out.read_text().count("\n") < 3):
+            time.sleep(0.05)
+        proc.kill()
+        proc.wait()
+        written = out.read_text().count("\n")
+        assert 3 <= written < 16
+        assert main(args) == 0
+    finally:
+        server.close()
+    records = read_generations(run_dir)
+    assert len(records) == 16 and all(r["finish_reason"] == "stop" for r in records)
+    assert len(server.requests) <= 16 + 1  # at most the one request in flight at the kill is asked again

@@ -108,18 +108,32 @@ class VLLMBackend:
         self.llm = LLM(model=model, enable_prefix_caching=True, **engine_args)
 
     def generate(self, messages: list[dict], params: SamplingParams, seed: int | None = None) -> Generation:
+        return self.generate_batch([messages], params, [seed])[0]
+
+    def generate_batch(self, conversations: list[list[dict]], params: SamplingParams,
+                       seeds: list[int | None]) -> list[Generation]:  # fmt: skip
+        """One engine call for many prompts (samples of one prompt share its cached prefix), a seed each."""
         from vllm import SamplingParams as VllmParams  # noqa: PLC0415
 
-        sampling = VllmParams(temperature=params.temperature, top_p=params.top_p, max_tokens=params.max_tokens,
-                              seed=seed, **params.extra)  # fmt: skip
-        prefilled = messages[-1]["role"] == "assistant"
-        output = self.llm.chat(messages, sampling, use_tqdm=False, continue_final_message=prefilled,
-                               add_generation_prompt=not prefilled)[0]  # fmt: skip
-        completion = output.outputs[0]
-        prompt_tokens, completion_tokens = len(output.prompt_token_ids), len(completion.token_ids)
-        return Generation(completion.text, completion.finish_reason or "",
-                          {"completion_tokens": completion_tokens, "prompt_tokens": prompt_tokens,
-                           "total_tokens": prompt_tokens + completion_tokens})  # fmt: skip
+        prefilled = {c[-1]["role"] == "assistant" for c in conversations}
+        if len(prefilled) > 1:
+            raise GenerationError("a batch mixes prefilled and plain prompts")
+        continued = prefilled.pop()
+        sampling = [VllmParams(temperature=params.temperature, top_p=params.top_p, max_tokens=params.max_tokens,
+                               seed=seed, **params.extra) for seed in seeds]  # fmt: skip
+        try:
+            outputs = self.llm.chat(conversations, sampling, use_tqdm=False, continue_final_message=continued,
+                                    add_generation_prompt=not continued)  # fmt: skip
+        except (RuntimeError, ValueError) as exc:
+            raise GenerationError(f"vLLM: {exc}") from exc
+        generations = []
+        for output in outputs:
+            completion = output.outputs[0]
+            prompt_tokens, completion_tokens = len(output.prompt_token_ids), len(completion.token_ids)
+            generations.append(Generation(completion.text, completion.finish_reason or "",
+                                          {"completion_tokens": completion_tokens, "prompt_tokens": prompt_tokens,
+                                           "total_tokens": prompt_tokens + completion_tokens}))  # fmt: skip
+        return generations
 
     def close(self) -> None:
         pass

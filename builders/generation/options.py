@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import yaml
+
 from builders.generation.backends import OpenAIBackend, SamplingParams, VLLMBackend
 
 
@@ -14,6 +16,8 @@ def add_generation_arguments(parser: argparse.ArgumentParser, *, shardable: bool
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--endpoint", help="OpenAI-compatible server, e.g. http://localhost:8000")
     source.add_argument("--vllm", help="a model path for the vLLM offline engine (GPU)")
+    parser.add_argument("--vllm-engine", action="append", default=[], metavar="KEY=VALUE",
+                        help="a vLLM engine argument, e.g. tensor_parallel_size=8 (repeatable)")  # fmt: skip
     parser.add_argument("--generations", type=int, default=1, help="samples per prompt")
     parser.add_argument("--sampling", type=Path, help="YAML with temperature, top_p, max_tokens, ...")
     parser.add_argument("--seed", type=int, default=0, help="sample i is requested with seed SEED+i")
@@ -28,8 +32,19 @@ def make_backend(args: argparse.Namespace):
     if args.generations < 1:
         raise ValueError(f"--generations must be at least 1, not {args.generations}")
     if args.vllm:
-        return VLLMBackend(args.vllm)
+        return VLLMBackend(args.vllm, **engine_arguments(args.vllm_engine))
     return OpenAIBackend(args.endpoint, args.served_model or args.model, concurrency=args.concurrency)
+
+
+def engine_arguments(pairs: list[str]) -> dict:
+    """`KEY=VALUE` strings as keyword arguments, values read as YAML (8 -> int, true -> bool)."""
+    arguments = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ValueError(f"--vllm-engine wants KEY=VALUE, not {pair!r}")
+        arguments[key.replace("-", "_")] = yaml.safe_load(value)
+    return arguments
 
 
 def sampling_params(args: argparse.Namespace) -> SamplingParams:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,39 +91,62 @@ class RunStats:
 
 
 def run(items: Iterable[WorkItem], backend, params: SamplingParams, out: Path, *, seed: int = 0,
-        workers: int = 8, shard: int = 0, num_shards: int = 1, show_progress: bool = True) -> RunStats:  # fmt: skip
+        workers: int = 8, shard: int = 0, num_shards: int = 1, show_progress: bool = True,
+        batch_size: int = 256) -> RunStats:  # fmt: skip
     out.parent.mkdir(parents=True, exist_ok=True)
     mine = shard_of(list(items), shard, num_shards)
     done = finished_keys(out)
     todo = [item for item in mine if item.key not in done]
     stats = RunStats(skipped=len(mine) - len(todo))
-    lock = threading.Lock()
     started = time.perf_counter()
-
-    def work(item: WorkItem) -> dict:
-        try:
-            generation = backend.generate(list(item.messages), params, seed=seed + item.sample)
-            return {"key": item.key, "problem": item.problem, "variant": item.variant, "sample": item.sample,
-                    "messages": list(item.messages), "generation": generation.text,
-                    "finish_reason": generation.finish_reason, "usage": generation.usage}  # fmt: skip
-        except GenerationError as exc:
-            log.error("generation failed for %s: %s", item.key, exc)
-            return {"key": item.key, "problem": item.problem, "variant": item.variant, "sample": item.sample,
-                    "messages": list(item.messages), "generation": "", "finish_reason": "error",
-                    "usage": {}, "error": str(exc)}  # fmt: skip
-
     columns = (TextColumn("generating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-               TextColumn("{task.fields[rate]}"))  # fmt: skip
-    with out.open("a") as handle, Progress(*columns, disable=not show_progress) as progress, \
-            ThreadPoolExecutor(max_workers=workers) as pool:  # fmt: skip
-        bar = progress.add_task("", total=len(todo), rate="")
-        for record in pool.map(work, todo):
-            with lock:
-                handle.write(json.dumps(record) + "\n")
-                handle.flush()
-                stats.done += 1
-                stats.errors += record["finish_reason"] == "error"
-                stats.completion_tokens += record["usage"].get("completion_tokens") or 0
-                stats.seconds = time.perf_counter() - started
-                progress.update(bar, advance=1, rate=f"{stats.tokens_per_second:.0f} tok/s")
+               TextColumn("{task.fields[tokens]}"))  # fmt: skip
+    with out.open("a") as handle, Progress(*columns, disable=not show_progress) as progress:
+        bar = progress.add_task("", total=len(todo), tokens="")
+        for record in _generate(todo, backend, params, seed, workers, batch_size):
+            handle.write(json.dumps(record) + "\n")
+            handle.flush()
+            stats.done += 1
+            stats.errors += record["finish_reason"] == "error"
+            stats.completion_tokens += record["usage"].get("completion_tokens") or 0
+            stats.seconds = time.perf_counter() - started
+            progress.update(bar, advance=1, tokens=f"{stats.completion_tokens} tokens, "
+                                                   f"{stats.tokens_per_second:.0f} tokens/s")  # fmt: skip
     return stats
+
+
+def _record(item: WorkItem, generation=None, error: Exception | None = None) -> dict:
+    record = {"key": item.key, "problem": item.problem, "variant": item.variant, "sample": item.sample,
+              "messages": list(item.messages)}  # fmt: skip
+    if error is not None:
+        log.error("generation failed for %s: %s", item.key, error)
+        return record | {"generation": "", "finish_reason": "error", "usage": {}, "error": str(error)}
+    return record | {"generation": generation.text, "finish_reason": generation.finish_reason,
+                     "usage": generation.usage}  # fmt: skip
+
+
+def _generate(todo: list[WorkItem], backend, params: SamplingParams, seed: int, workers: int,
+              batch_size: int) -> Iterator[dict]:  # fmt: skip
+    """Records as they finish: whole batches for an engine that batches itself (vLLM offline),
+    else one request per item from a thread pool (HTTP servers batch across requests)."""
+    if hasattr(backend, "generate_batch"):
+        for start in range(0, len(todo), batch_size):
+            chunk = todo[start : start + batch_size]
+            try:
+                answers = backend.generate_batch([list(i.messages) for i in chunk], params,
+                                                 [seed + i.sample for i in chunk])  # fmt: skip
+            except GenerationError as exc:
+                yield from (_record(item, error=exc) for item in chunk)
+            else:
+                yield from (_record(item, answer) for item, answer in zip(chunk, answers, strict=True))
+        return
+
+    def one(item: WorkItem) -> dict:
+        try:
+            return _record(item, backend.generate(list(item.messages), params, seed=seed + item.sample))
+        except GenerationError as exc:
+            return _record(item, error=exc)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in as_completed([pool.submit(one, item) for item in todo]):
+            yield future.result()
