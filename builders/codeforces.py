@@ -20,7 +20,6 @@ from pathlib import Path
 from datasets import Features, List, Value
 from rich.console import Console
 
-from builders.codeforces_judging import judge_on_pairs, language_of
 from builders.codeforces_pages import blog_text, contest_name, split_editorial, submission_source, tutorial_links
 from builders.codeforces_parser import PageError, ParsedProblem, parse_page
 from builders.generation.prompts import codeforces_prompt
@@ -28,6 +27,7 @@ from builders.http_fetch import Fetcher, FetchError
 from builders.hub_writer import HubLayout, prepare_out, publish
 from cards.card import CardSpec
 from judge.compiler import Compiler
+from judge.evaluate import judge_on_pairs
 
 log = logging.getLogger(__name__)
 DEFAULT_CUTOFF = "2024-11-01"
@@ -179,6 +179,11 @@ def collect(fetcher: Fetcher, contests: range | None, summary: CodeforcesSummary
             seen[key] = row
             rows.append(row)
     return rows
+
+
+def language_of(codeforces_language: str) -> str:
+    """Our language name for a Codeforces one ("GNU C++17" -> cpp, "PyPy 3" -> python)."""
+    return "python" if "Py" in codeforces_language else "cpp"
 
 
 def mark_executable(rows: list[dict], compiler: Compiler) -> None:

@@ -29,7 +29,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from builders.codeforces import DESCRIPTIONS as PROBLEM_DESCRIPTIONS
 from builders.codeforces import FEATURES as PROBLEM_FEATURES
-from builders.codeforces_judging import judge_on_pairs
 from builders.generation.benchmarks import benchmark_texts
 from builders.generation.decontaminate import Decontaminator
 from builders.generation.extract import extract_code
@@ -41,7 +40,7 @@ from builders.hub_writer import HubLayout, prepare_out, publish
 from cards.card import CardSpec
 from judge.batcheval import ResultWriter
 from judge.compiler import Compiler
-from judge.evaluate import default_workers
+from judge.evaluate import default_workers, judge_on_pairs
 from judge.paths import read_appended_jsonl
 
 log = logging.getLogger(__name__)

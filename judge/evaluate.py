@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from judge.batch import BatchIO, TestResult, judge_error, run_batch_test
-from judge.checkers import Checker, WhiteDiff
+from judge.checkers import Checker, WhiteDiff, comparator
 from judge.compiler import Compiler, CompileResult, Language, SourceFile
 from judge.sandbox import RunLimits
 from judge.testset import TestCase
@@ -119,3 +120,22 @@ def judge_submission(
         progress,
     )
     return result
+
+
+def judge_on_pairs(code: str, language: str, pairs: list[dict], time_limit: float, memory_limit_mb: float,
+                   compiler: Compiler | None = None) -> SubmissionResult:  # fmt: skip
+    """Judge code on in-memory {input, output} pairs (Codeforces rows: examples, official
+    tests) with token comparison, as Codeforces checkers mostly do. `language`: cpp | python."""
+    suffix = {"cpp": ".cpp", "python": ".py"}[language]
+    with tempfile.TemporaryDirectory(prefix="olympicforge-pairs-") as tmp:
+        folder = Path(tmp)
+        source = folder / f"sol{suffix}"
+        source.write_text(code)
+        tests = []
+        for number, pair in enumerate(pairs, 1):
+            (folder / f"{number}.in").write_text(pair["input"])
+            (folder / f"{number}.out").write_text(pair["output"])
+            tests.append(TestCase(str(number), folder / f"{number}.in", folder / f"{number}.out"))
+        limits = RunLimits(cpu_time=float(time_limit), memory=int(memory_limit_mb * 2**20))
+        return judge_submission(source, tests, limits=limits, checker=comparator("tokens"), compiler=compiler,
+                                workers=1)  # fmt: skip
