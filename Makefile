@@ -52,8 +52,8 @@ push-datasets: $(STAMP)
 	$(BIN)/olympicforge push --org $(ORG) --out out/hub $(if $(DRY_RUN),--dry-run) $(if $(OFFLINE),--offline)
 
 lint: $(STAMP)
-	$(BIN)/ruff check judge builders cards olympicforge tests bench examples
-	$(BIN)/ruff format --check judge builders cards olympicforge tests bench examples
+	$(BIN)/ruff check judge builders cards olympicforge recipes scripts tests bench examples
+	$(BIN)/ruff format --check judge builders cards olympicforge recipes scripts tests bench examples
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

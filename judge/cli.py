@@ -110,6 +110,12 @@ def add_parser(areas: argparse._SubParsersAction) -> None:
     batch.add_argument("--full", action="store_true")
     batch.set_defaults(handler=cmd_batch)
 
+    serve = verbs.add_parser("serve", help="an HTTP judge worker for GRPO rewards (POST /judge, GET /health)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)")
+    serve.add_argument("--port", type=int, default=8710)
+    serve.add_argument("--workers", type=int, default=default_workers(), help="jobs judged at once (default: cores)")
+    serve.set_defaults(handler=cmd_serve)
+
 
 def make_checker(args: argparse.Namespace, compiler: Compiler) -> Checker:
     if args.checker is None:
@@ -281,3 +287,18 @@ def cmd_batch(args: argparse.Namespace) -> int:
     print(f"judged {summary.judged}, already done {summary.skipped}, judge errors {summary.judge_errors}; "
           f"results in {args.out}")  # fmt: skip
     return EXIT_JUDGE_ERROR if summary.judge_errors else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from judge.server import JudgeServer
+
+    server = JudgeServer(args.host, args.port, args.workers)
+    print(f"judge worker on {server.url} ({args.workers} at once, sandbox {server.backend}); Ctrl-C stops it",
+          flush=True)  # fmt: skip
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.httpd.server_close()
+    return 0

@@ -46,6 +46,14 @@ def write_tests(directory: Path, cases: list[tuple[str, str]]) -> list[TestCase]
     return tests
 
 
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> Path:
+    """A 2-layer Qwen2 with a small BPE tokenizer, built here once per session (no download)."""
+    from tiny_model import build_tiny_model
+
+    return build_tiny_model(tmp_path_factory.mktemp("tiny-model") / "tiny-qwen2")
+
+
 @pytest.fixture
 def judge_code(tmp_path: Path, compiler: Compiler):
     """judge_code(source, cases, suffix='.cpp', **options) -> SubmissionResult."""

@@ -20,15 +20,9 @@ from builders.generation.runs import WorkItem, run
 from olympicforge.cli import main
 
 from cf_helpers import write_codeforces_dataset
-from tiny_model import build_tiny_model
 
 REPO = Path(__file__).resolve().parents[1]
 SERVE = Path(sys.executable).with_name("transformers")
-
-
-@pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory) -> Path:
-    return build_tiny_model(tmp_path_factory.mktemp("tiny-model") / "tiny-qwen2")
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ plus `grader_config.json` with the task type parameters and limits, so a
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from pathlib import Path
 
 from judge.loaders.common import PackageError, make_workspace
@@ -64,8 +65,11 @@ def case_rows(task: Task):
                "test_output": test.answer.read_bytes().decode()}  # fmt: skip
 
 
-def task_from_rows(rows: list[dict], test_rows) -> Task:
-    """Rebuild a Task from its `ioi` rows and an iterable of its `ioi-test-cases` rows."""
+def task_from_rows(rows: list[dict], test_rows, subtasks: Collection[str] | None = None) -> Task:
+    """Rebuild a Task from its `ioi` rows and an iterable of its `ioi-test-cases` rows.
+
+    With `subtasks`, the task keeps only those (and only their tests): a GRPO reward
+    judges one target subtask from its own row, without the problem's other rows."""
     if not rows:
         raise PackageError("no ioi rows given")
     first = rows[0]
@@ -91,7 +95,11 @@ def task_from_rows(rows: list[dict], test_rows) -> Task:
         n.removeprefix(CHECKER_PREFIX): c.encode() for n, c in files.items() if n.startswith(CHECKER_PREFIX)
     }
     by_name = {row["subtask"]: row for row in rows}
+    if subtasks is not None and not set(subtasks) <= set(by_name):
+        raise PackageError(f"{where}: no row for subtask(s) {sorted(set(subtasks) - set(by_name))}")
     for spec in config["subtasks"]:
+        if subtasks is not None and spec["name"] not in subtasks:
+            continue
         row = by_name.get(spec["name"])
         if row is None:
             raise PackageError(f"{where}: no row for subtask {spec['name']}")
@@ -99,8 +107,11 @@ def task_from_rows(rows: list[dict], test_rows) -> Task:
                                      spec.get("output_only", False), spec.get("output_optional", False)))  # fmt: skip
     tests_dir = Path(workspace.name) / "tests"
     tests_dir.mkdir()
+    needed = {name for subtask in task.subtasks for name in subtask.tests}
     for test in test_rows:
         name = test["test_name"]
+        if subtasks is not None and name not in needed:
+            continue
         (tests_dir / f"{name}.in").write_bytes(test["test_input"].encode())  # bytes: no newline translation
         (tests_dir / f"{name}.out").write_bytes(test["test_output"].encode())
         task.tests[name] = TaskTest(name, tests_dir / f"{name}.in", tests_dir / f"{name}.out")

@@ -1,0 +1,290 @@
+"""GRPO rewards for code, scored by our judge.
+
+Every function has TRL's signature `f(completions, **kwargs) -> list[float | None]`;
+dataset columns arrive as kwargs, one value per completion. A judge failure
+(sandbox or compiler trouble, a crashed worker, no remote worker answering)
+gives None, which TRL turns into NaN and leaves out of the sums and baselines:
+an unknown score is never a 0. A submission that does not compile, has no code
+block, or fails tests scores 0.
+
+TRL adds the rewards it has for a completion (nansum), so `build_rewards` gates
+the other rewards on the judge: where the judge failed they are None too, and the
+completion is left out instead of scoring like a wrong answer with a format bonus.
+
+Judging runs in a pool of worker processes (`judge.jobs.JobPool`) or, with
+`judge_urls`, on remote `olympicforge judge serve` workers (`judge.remote`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from builders.generation.extract import extract_code
+from judge.evaluate import default_workers
+from judge.jobs import JobPool, is_judge_failure
+from judge.remote import RemoteJudge
+from recipes.training import with_org
+
+log = logging.getLogger(__name__)
+CF_SCORING_MODES = ("pass_fail", "partial", "weighted_sum")
+JUDGE_REWARDS = ("ioi_code", "cf_code")
+REWARD_NAMES = ("ioi_code", "cf_code", "code_format", "think_format", "soft_overlong_punishment")
+DEFAULT_TIME_LIMIT = 2.0  # seconds, when a row has none
+DEFAULT_MEMORY_MB = 256.0
+
+
+@dataclass
+class RewardArguments:
+    """The reward settings a GRPO YAML may carry (TrlParser rejects keys not declared here)."""
+
+    reward_funcs: list[str] = field(
+        default_factory=lambda: ["cf_code", "code_format"],
+        metadata={"help": f"rewards, in the order of reward_weights: {', '.join(REWARD_NAMES)}"},
+    )
+    code_language: str = field(default="cpp", metadata={"help": "cpp or python, unless a `language` column says"})
+    cf_scoring_mode: str = field(default="weighted_sum", metadata={"help": " | ".join(CF_SCORING_MODES)})
+    ioi_tests: str = field(
+        default="{org}/ioi-test-cases", metadata={"help": "ioi-test-cases dataset (Hub id or local folder)"}
+    )
+    judge_urls: list[str] | None = field(
+        default=None, metadata={"help": "remote `olympicforge judge serve` workers; default: a local process pool"}
+    )
+    judge_workers: int | None = field(default=None, metadata={"help": "local judge processes (default: cores)"})
+    judge_timeout: float = field(default=600.0, metadata={"help": "seconds a batch of judge jobs may take"})
+    soft_punish_cache: int = field(default=512, metadata={"help": "soft_overlong_punishment: tokens of grace"})
+
+
+def completion_text(completion) -> str:
+    """A completion as text: conversational completions are lists of messages."""
+    if isinstance(completion, str):
+        return completion
+    return "".join(m.get("content") or "" for m in completion if m.get("role", "assistant") == "assistant")
+
+
+def column(kwargs: dict, name: str, count: int, default=None) -> list:
+    values = kwargs.get(name)
+    if values is None:
+        return [default] * count
+    if len(values) != count:
+        raise ValueError(f"reward column {name!r} has {len(values)} values for {count} completions")
+    return list(values)
+
+
+def languages(kwargs: dict, count: int, default: str) -> list[str]:
+    return [(lang or default).lower() for lang in column(kwargs, "language", count, default)]
+
+
+def require_columns(kwargs: dict, names: tuple[str, ...], reward: str) -> None:
+    missing = [n for n in names if n not in kwargs]
+    if missing:
+        raise ValueError(f"reward {reward} needs the dataset columns {missing} (keep them in dataset_mixture columns)")
+
+
+class JudgeReward:
+    """Shared by the judge-backed rewards: extract code, build jobs, judge them in one batch."""
+
+    __name__ = "judge_reward"
+
+    def __init__(self, judge: JobPool | RemoteJudge, language: str = "cpp") -> None:
+        self.judge = judge
+        self.language = language
+        self._last: tuple | None = None
+
+    def job(self, code: str, language: str, index: int, kwargs: dict) -> dict:
+        raise NotImplementedError
+
+    def score(self, answer: dict, index: int, kwargs: dict) -> float:
+        raise NotImplementedError
+
+    def __call__(self, completions: list, **kwargs) -> list[float | None]:
+        """Judged once per batch: TRL hands every reward the same `completions` list, so gated
+        rewards asking again for it get the cached answer (holding the list keeps its id unique)."""
+        if self._last is None or self._last[0] is not completions:
+            self._last = (completions, self.judge_batch(completions, kwargs))
+        return list(self._last[1])
+
+    def judge_batch(self, completions: list, kwargs: dict) -> list[float | None]:
+        count = len(completions)
+        langs = languages(kwargs, count, self.language)
+        rewards: list[float | None] = [0.0] * count  # no code block: the submission is empty, 0
+        jobs, where = [], []
+        for index, (completion, language) in enumerate(zip(completions, langs, strict=True)):
+            code, found = extract_code(completion_text(completion), extraction_language(language))
+            if found:
+                jobs.append(self.job(code, language, index, kwargs))
+                where.append(index)
+        failures = 0
+        for index, answer in zip(where, self.judge.map(jobs) if jobs else [], strict=True):
+            if answer is None or is_judge_failure(answer):
+                if answer is not None:
+                    log.warning("%s: judge error: %s", self.__name__, answer.get("message", "")[:300])
+                rewards[index] = None
+                failures += 1
+            else:
+                rewards[index] = self.score(answer, index, kwargs)
+        if "log_metric" in kwargs:
+            kwargs["log_metric"](f"{self.__name__}/judge_errors", float(failures))
+        return rewards
+
+
+class CFCode(JudgeReward):
+    """Codeforces-style rows (`codeforces` config `verifiable-prompts`): the official tests
+    when complete, else the examples; the token comparator; the problem's limits.
+
+    pass_fail: 1 when every test passes; partial: the share of tests passed;
+    weighted_sum: half of each, so progress counts but a full pass still stands out."""
+
+    __name__ = "cf_code"
+
+    def __init__(self, judge: JobPool | RemoteJudge, language: str = "cpp", scoring: str = "weighted_sum") -> None:
+        super().__init__(judge, language)
+        if scoring not in CF_SCORING_MODES:
+            raise ValueError(f"cf_scoring_mode {scoring!r}: use one of {', '.join(CF_SCORING_MODES)}")
+        self.scoring = scoring
+
+    def job(self, code: str, language: str, index: int, kwargs: dict) -> dict:
+        require_columns(kwargs, ("official_tests", "examples"), self.__name__)
+        count = len(kwargs["official_tests"])
+        official = kwargs["official_tests"][index] or []
+        complete = column(kwargs, "official_tests_complete", count, True)[index]
+        tests = official if official and complete else kwargs["examples"][index] or []
+        if not tests:
+            raise ValueError(f"{self.__name__}: row {index} has neither official tests nor examples")
+        return {"kind": "cf", "code": code, "language": language,
+                "tests": [{"input": t["input"], "output": t["output"]} for t in tests],
+                "time_limit": float(column(kwargs, "time_limit", count)[index] or DEFAULT_TIME_LIMIT),
+                "memory_limit": float(column(kwargs, "memory_limit", count)[index] or DEFAULT_MEMORY_MB)}  # fmt: skip
+
+    def score(self, answer: dict, index: int, kwargs: dict) -> float:
+        if answer["compile"] != "OK" or not answer["total"]:
+            return 0.0
+        partial = answer["passed"] / answer["total"]
+        full = float(answer["passed"] == answer["total"])
+        return {"pass_fail": full, "partial": partial, "weighted_sum": 0.5 * partial + 0.5 * full}[self.scoring]
+
+
+IOI_COLUMNS = ("id", "name", "year", "subtask", "grader_files", "test_names", "score")
+IOI_OPTIONAL = ("day", "time_limit", "memory_limit", "score_precision", "task_type")
+
+
+class IOICode(JudgeReward):
+    """`ioi` rows, one per subtask: the target subtask's score in [0, 1] (IOI GroupMin),
+    tests read by the judge worker from the `ioi-test-cases` dataset."""
+
+    __name__ = "ioi_code"
+
+    def __init__(self, judge: JobPool | RemoteJudge, tests: str, language: str = "cpp") -> None:
+        super().__init__(judge, language)
+        self.tests = tests
+
+    def job(self, code: str, language: str, index: int, kwargs: dict) -> dict:
+        require_columns(kwargs, IOI_COLUMNS, self.__name__)
+        row = {key: kwargs[key][index] for key in (*IOI_COLUMNS, *IOI_OPTIONAL) if key in kwargs}
+        return {"kind": "ioi", "code": code, "language": language, "row": row, "tests": self.tests}
+
+    def score(self, answer: dict, index: int, kwargs: dict) -> float:
+        return float(answer["score"])
+
+
+def extraction_language(language: str) -> str:
+    return "python" if language.startswith("py") else "cpp"
+
+
+class CodeFormat:
+    """1 when the answer (after `</think>`, if any) holds a fenced block in the row's language."""
+
+    __name__ = "code_format"
+
+    def __init__(self, language: str = "cpp") -> None:
+        self.language = language
+
+    def __call__(self, completions: list, **kwargs) -> list[float]:
+        langs = languages(kwargs, len(completions), self.language)
+        return [float(extract_code(completion_text(c), extraction_language(lang))[1])
+                for c, lang in zip(completions, langs, strict=True)]  # fmt: skip
+
+
+code_format = CodeFormat()
+
+
+_THINK = re.compile(r"^\s*(?:<think>)?(?P<reasoning>.*?)</think>(?P<answer>.*)$", re.S)
+
+
+def think_format(completions: list, **kwargs) -> list[float]:
+    """1 for reasoning closed by exactly one `</think>`, then a non-empty answer. The opening
+    `<think>` is optional: with the prefill it is part of the prompt, not the completion."""
+    rewards = []
+    for completion in completions:
+        text = completion_text(completion)
+        match = _THINK.match(text)
+        ok = (match is not None and text.count("</think>") == 1 and text.count("<think>") <= 1
+              and match["reasoning"].strip() != "" and match["answer"].strip() != "")  # fmt: skip
+        rewards.append(1.0 if ok else 0.0)
+    return rewards
+
+
+class Gated:
+    """Another reward, None wherever the judge failed on the completion. TRL sums the rewards
+    it has (nansum), so without this a completion the judge never saw would keep its format
+    bonus and score like a wrong answer: a silent 0. With it, the whole row is unknown and
+    TRL gives it no advantage."""
+
+    def __init__(self, reward: Callable, judged: JudgeReward) -> None:
+        self.reward = reward
+        self.judged = judged
+        self.__name__ = reward.__name__
+
+    def __call__(self, completions: list, **kwargs) -> list[float | None]:
+        rewards = self.reward(completions, **kwargs)
+        verdicts = self.judged(completions, **kwargs)  # the batch is judged once, whichever reward asks first
+        return [None if verdict is None else reward for reward, verdict in zip(rewards, verdicts, strict=True)]
+
+
+def soft_overlong_punishment(max_completion_length: int, soft_punish_cache: int) -> Callable:
+    """DAPO's length penalty (TRL's): 0 up to max - cache tokens, then down to -1 at the max."""
+    from trl.rewards import get_soft_overlong_punishment
+
+    if not 0 < soft_punish_cache < max_completion_length:
+        raise ValueError(f"soft_punish_cache {soft_punish_cache} must be below max_completion_length "
+                         f"{max_completion_length}")  # fmt: skip
+    reward = get_soft_overlong_punishment(max_completion_length, soft_punish_cache)
+    reward.__name__ = "soft_overlong_punishment"
+    return reward
+
+
+def make_judge(args: RewardArguments) -> JobPool | RemoteJudge:
+    """Remote workers when listed, else a local pool; by default the node's cores are shared
+    among the training processes on it (each rank judges its own slice of completions)."""
+    if args.judge_urls:
+        return RemoteJudge(args.judge_urls, timeout=args.judge_timeout)
+    ranks_here = int(os.environ.get("LOCAL_WORLD_SIZE", "1"))
+    return JobPool(args.judge_workers or max(1, default_workers() // ranks_here), timeout=args.judge_timeout)
+
+
+def build_rewards(args: RewardArguments, org: str, max_completion_length: int) -> list[Callable]:
+    """The reward functions named in `args.reward_funcs`, in order; judge rewards share one judge,
+    and the other rewards are gated on it (None where the judge failed)."""
+    unknown = [name for name in args.reward_funcs if name not in REWARD_NAMES]
+    if unknown:
+        raise ValueError(f"reward_funcs: unknown {unknown}; known: {', '.join(REWARD_NAMES)}")
+    judge = make_judge(args) if set(args.reward_funcs) & set(JUDGE_REWARDS) else None
+    funcs: list[Callable] = []
+    for name in args.reward_funcs:
+        if name == "cf_code":
+            funcs.append(CFCode(judge, args.code_language, args.cf_scoring_mode))
+        elif name == "ioi_code":
+            funcs.append(IOICode(judge, with_org(args.ioi_tests, org), args.code_language))
+        elif name == "code_format":
+            funcs.append(CodeFormat(args.code_language))
+        elif name == "think_format":
+            funcs.append(think_format)
+        else:
+            funcs.append(soft_overlong_punishment(max_completion_length, args.soft_punish_cache))
+    judged = next((f for f in funcs if isinstance(f, JudgeReward)), None)
+    if judged is not None:
+        funcs = [f if isinstance(f, JudgeReward) else Gated(f, judged) for f in funcs]
+    return funcs

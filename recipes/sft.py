@@ -1,0 +1,58 @@
+"""Supervised fine-tuning on reasoning traces (OlympicCoder), a thin script over TRL.
+
+    accelerate launch --config_file recipes/accelerate/zero3.yaml recipes/sft.py \\
+        --config recipes/olympiccoder-7b.yaml
+
+The YAML holds script arguments (dataset mixture, chat template, <think> prefill),
+TRL's SFTConfig and ModelConfig; a key none of them declares is an error.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run by path: make `recipes` importable
+
+from recipes.training import RecipeArguments, load_mixture, log, prepare, run_recipe  # noqa: E402
+
+TAGS = ["olympicforge", "sft", "code-reasoning"]
+
+
+@dataclass
+class SFTScriptArguments(RecipeArguments):
+    """Script arguments of the SFT recipe (a `messages` column per row)."""
+
+
+def make_parser():
+    from trl import ModelConfig, SFTConfig, TrlParser
+
+    return TrlParser((SFTScriptArguments, SFTConfig, ModelConfig))
+
+
+def build_trainer(script_args: SFTScriptArguments, training_args, model_args, where: str):
+    """The SFTTrainer a YAML describes (tests train it in-process)."""
+    from trl import SFTTrainer, get_peft_config, get_quantization_config
+
+    tokenizer = prepare(script_args, training_args, model_args, where)
+    data = load_mixture(script_args.dataset_mixture, script_args.hub_org, where, training_args.seed)
+    if training_args.packing:
+        log.warning("packing is on: long reasoning traces get cut and mixed; OlympicCoder trained without it")
+    return SFTTrainer(
+        model=model_args.model_name_or_path,
+        args=training_args,
+        train_dataset=data["train"],
+        eval_dataset=data["test"] if training_args.eval_strategy != "no" and "test" in data else None,
+        processing_class=tokenizer,
+        peft_config=get_peft_config(model_args),
+        quantization_config=get_quantization_config(model_args),
+    )
+
+
+def main(argv: list[str] | None = None):
+    return run_recipe(argv, make_parser, build_trainer, TAGS)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""recipes/rewards.py against the real judge: Codeforces-style rows (A+B) and an IOI task
+(findpair, built into `ioi` / `ioi-test-cases` here); judge failures give None, never 0."""
+
+from __future__ import annotations
+
+import pytest
+from datasets import load_dataset
+
+from builders.build_ioi import BuildSummary, write_ioi, write_test_cases
+from builders.ioi_packages import load_package
+from judge.jobs import BadJob, JobPool
+from judge.remote import RemoteJudge
+from recipes.rewards import CFCode, CodeFormat, Gated, IOICode, RewardArguments, build_rewards, think_format
+
+from ioi_helpers import FINDPAIR
+from recipe_helpers import (
+    CORRECT,
+    PYTHON_CORRECT,
+    TWO_OF_THREE,
+    UNCOMPILABLE,
+    WRONG,
+    answer,
+    aplusb_row,
+    reward_kwargs,
+)
+
+
+@pytest.fixture(scope="module")
+def pool():
+    judge = JobPool(workers=2, timeout=120)
+    yield judge
+    judge.close()
+
+
+def chat(text: str) -> list[dict]:
+    return [{"role": "assistant", "content": text}]
+
+
+def test_cf_code_scores_right_wrong_and_uncompilable(pool):
+    completions = [chat(answer(CORRECT)), chat(answer(WRONG)), chat(answer(UNCOMPILABLE)), chat("No code here.")]
+    rewards = CFCode(pool, scoring="pass_fail")(completions, **reward_kwargs([aplusb_row()] * 4))
+    assert rewards == [1.0, 0.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize(("mode", "expected"), [("pass_fail", 0.0), ("partial", 2 / 3), ("weighted_sum", 1 / 3)])
+def test_cf_code_scoring_modes(pool, mode, expected):
+    reward = CFCode(pool, scoring=mode)
+    scores = reward([answer(TWO_OF_THREE), answer(CORRECT)], **reward_kwargs([aplusb_row()] * 2))
+    assert scores == [pytest.approx(expected), 1.0]
+
+
+def test_cf_code_follows_the_language_column_and_falls_back_to_examples(pool):
+    rows = [aplusb_row("python"), {**aplusb_row(), "official_tests_complete": False}]
+    scores = CFCode(pool, scoring="partial")(
+        [answer(PYTHON_CORRECT, "python"), answer(TWO_OF_THREE)], **reward_kwargs(rows)
+    )
+    assert scores == [1.0, 1.0]  # the second is judged on the one example only (incomplete official tests)
+    with pytest.raises(ValueError, match="cf_scoring_mode 'strict'"):
+        CFCode(pool, scoring="strict")
+
+
+def test_a_broken_judge_gives_none_never_zero(monkeypatch):
+    monkeypatch.setenv("OLYMPICFORGE_SANDBOX", "no-such-backend")  # every worker's sandbox fails to start
+    broken = JobPool(workers=1, timeout=60)
+    try:
+        rewards = CFCode(broken)([answer(CORRECT), answer(WRONG), "no code"], **reward_kwargs([aplusb_row()] * 3))
+    finally:
+        broken.close()
+    assert rewards == [None, None, 0.0]  # no code block is the submission's fault: 0
+
+
+def test_no_judge_worker_answering_gives_none():
+    remote = RemoteJudge(["http://127.0.0.1:9"], attempts=2, backoff=0.01, timeout=2)
+    try:
+        assert CFCode(remote)([answer(CORRECT)], **reward_kwargs([aplusb_row()])) == [None]
+    finally:
+        remote.close()
+
+
+class Answers:
+    def __init__(self, answers):
+        self.answers = answers
+        self.calls = 0
+
+    def map(self, jobs):
+        self.calls += 1
+        return self.answers[: len(jobs)]
+
+
+def test_judge_errors_are_none_and_gate_the_other_rewards():
+    judge_error = {"status": "judge_error", "message": "sandbox: cannot create cgroup"}
+    passed = {"status": "ok", "verdict": "AC", "passed": 3, "total": 3, "compile": "OK"}
+    judge = Answers([judge_error, passed])
+    cf_code = CFCode(judge)
+    metrics = {}
+    kwargs = reward_kwargs([aplusb_row()] * 2) | {"log_metric": lambda name, value: metrics.setdefault(name, value)}
+    completions = [answer(CORRECT), answer(CORRECT)]
+    assert cf_code(completions, **kwargs) == [None, 1.0]
+    assert Gated(CodeFormat(), cf_code)(completions, **kwargs) == [None, 1.0]
+    assert judge.calls == 1  # the batch is judged once for both rewards
+    assert metrics == {"cf_code/judge_errors": 1.0}
+
+
+def test_bad_jobs_are_errors_not_scores(pool):
+    with pytest.raises(ValueError, match=r"needs the dataset columns \['official_tests', 'examples'\]"):
+        CFCode(pool)([answer(CORRECT)])
+    with pytest.raises(BadJob, match="lacks"):
+        pool.map([{"kind": "cf", "code": "int main(){}"}])
+
+
+@pytest.fixture(scope="module")
+def ioi_hub(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ioi-hub")
+    package = load_package(FINDPAIR, 2024, "day1")
+    write_ioi(out, [package], "olympicforge", BuildSummary())
+    write_test_cases(out, [package], "olympicforge", BuildSummary())
+    return out
+
+
+def test_ioi_code_scores_the_target_subtask_from_the_judge(ioi_hub, pool):
+    rows = sorted(load_dataset(str(ioi_hub / "ioi"), split="test"), key=lambda r: r["subtask"])
+    assert [r["subtask"] for r in rows] == ["00-samples", "01-small", "02-full"]
+    reward = IOICode(pool, tests=str(ioi_hub / "ioi-test-cases"))
+    solutions = FINDPAIR / "solutions"
+    for path, expected in (("model_solution/hashing.cpp", [1.0, 1.0, 1.0]),
+                           ("correct/quadratic.cpp", [1.0, 1.0, 0.0]),  # too slow for the full subtask
+                           ("incorrect/adjacent.cpp", [1.0, 0.0, 0.0])):  # fmt: skip
+        code = (solutions / path).read_text()
+        assert reward([answer(code)] * 3, **reward_kwargs(rows)) == expected, path
+    assert reward([answer(UNCOMPILABLE)] * 3, **reward_kwargs(rows)) == [0.0, 0.0, 0.0]
+    missing = IOICode(pool, tests=str(ioi_hub / "no-such-tests"))
+    code = (solutions / "model_solution" / "hashing.cpp").read_text()
+    assert missing([answer(code)], **reward_kwargs(rows[:1])) == [None]  # the tests cannot be read: unknown
+
+
+def test_format_rewards():
+    good = answer(CORRECT)
+    assert CodeFormat()([good, "```python\nprint(1)\n```", "no code"]) == [1.0, 0.0, 0.0]
+    assert CodeFormat()(["```python\nprint(1)\n```"], language=["python"]) == [1.0]
+    texts = [
+        good,
+        "<think>\n" + good,
+        "no reasoning end",
+        "</think>only answer",
+        "a</think>b</think>c",
+        "why</think>  ",
+    ]
+    assert think_format(texts) == [1.0, 1.0, 0.0, 0.0, 0.0, 0.0]
+    assert think_format([chat(good)]) == [1.0]
+
+
+def test_build_rewards_in_order_with_the_overlong_penalty():
+    args = RewardArguments(reward_funcs=["think_format", "cf_code", "soft_overlong_punishment"], judge_workers=1,
+                           soft_punish_cache=10)  # fmt: skip
+    think, cf_code, overlong = build_rewards(args, "olympicforge", max_completion_length=100)
+    try:
+        assert [f.__name__ for f in (think, cf_code, overlong)] == [
+            "think_format",
+            "cf_code",
+            "soft_overlong_punishment",
+        ]
+        assert isinstance(think, Gated) and isinstance(cf_code, CFCode)
+        assert overlong.reward(completion_ids=[[0] * 50, [0] * 95, [0] * 120]) == [0.0, pytest.approx(-0.5), -1.0]
+    finally:
+        cf_code.judge.close()
+    with pytest.raises(ValueError, match=r"unknown \['accuracy'\]"):
+        build_rewards(RewardArguments(reward_funcs=["accuracy"]), "olympicforge", 100)
+    with pytest.raises(ValueError, match="soft_punish_cache 512 must be below max_completion_length 100"):
+        build_rewards(RewardArguments(reward_funcs=["soft_overlong_punishment"]), "olympicforge", 100)
