@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import hashlib
-import json
 import logging
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +31,7 @@ from builders.codeforces import FEATURES as PROBLEM_FEATURES
 from builders.generation.benchmarks import benchmark_texts
 from builders.generation.decontaminate import Decontaminator
 from builders.generation.extract import extract_code
-from builders.generation.generate import EDITORIAL
+from builders.generation.generate import EDITORIAL, read_run
 from builders.generation.ioi_traces import MESSAGE
 from builders.generation.runs import read_generations, sft_messages
 from builders.generation.select import drop_exact_duplicates, shortest_and_longest
@@ -166,16 +165,6 @@ def trace_rows(run: Path, problems: dict[str, dict], compiler: Compiler, workers
     return rows
 
 
-def run_dataset(run: Path) -> str:
-    try:
-        manifest = json.loads((run / "run.json").read_text())
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{run}: no run.json (not a folder written by `olympicforge generate`)") from None
-    if manifest.get("kind") != "codeforces":
-        raise ValueError(f"{run}/run.json: a {manifest.get('kind')!r} run, not a codeforces one")
-    return manifest["dataset"]
-
-
 def build_codeforces_cots(runs: list[Path], out: Path, *, dataset: str | None = None,
                           benchmarks: list[str] = (), ngram: int = 8, org: str = "olympicforge",
                           compiler: Compiler | None = None, workers: int | None = None) -> CotsSummary:  # fmt: skip
@@ -186,7 +175,7 @@ def build_codeforces_cots(runs: list[Path], out: Path, *, dataset: str | None = 
     rows: list[dict] = []
     problem_sets: dict[str, dict] = {}
     for run in runs:
-        source = dataset or run_dataset(run)
+        source = dataset or read_run(run, "codeforces")["dataset"]
         problems = problem_sets.get(source) or problem_sets.setdefault(source, load_problems(source))
         rows += trace_rows(run, problems, compiler, workers, summary)
     kept = drop_exact_duplicates(rows)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
 
+from builders.generation.generate import read_run
 from builders.generation.ioi_traces import (
     IOI_TRACE_DESCRIPTIONS,
     IOI_TRACE_FEATURES,
@@ -40,23 +40,13 @@ class IoiCotsSummary:
     output: Path | None = None
 
 
-def read_manifest(run: Path) -> dict:
-    try:
-        manifest = json.loads((run / "run.json").read_text())
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{run}: no run.json (not a folder written by `olympicforge generate`)") from None
-    if manifest.get("kind") != "ioi":
-        raise ValueError(f"{run}/run.json: a {manifest.get('kind')!r} run, not an ioi one")
-    return manifest
-
-
 def build_ioi_cots(runs: list[Path], out: Path, *, dataset: str | None = None, tests: str | None = None,
                    org: str = "olympicforge", workers: int | None = None) -> IoiCotsSummary:  # fmt: skip
     out = prepare_out(out)
     summary = IoiCotsSummary()
     results = []
     for run in runs:
-        manifest = read_manifest(run)
+        manifest = read_run(run, "ioi")
         rows, test_rows = load_ioi(dataset or manifest["dataset"], manifest["split"], tests)
         results += judge_generations(rows, test_rows, run, manifest["model"], workers=workers)
         summary.models.append(manifest["model"])

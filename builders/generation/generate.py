@@ -65,6 +65,17 @@ def record_run(folder: Path, manifest: dict) -> None:
     atomic_write_bytes(path, json.dumps(manifest, indent=2).encode())
 
 
+def read_run(folder: Path, kind: str) -> dict:
+    """The `run.json` of a run folder, checked to be a `kind` run."""
+    try:
+        manifest = json.loads((folder / "run.json").read_text())
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{folder}: no run.json (not a folder written by `olympicforge generate`)") from None
+    if manifest.get("kind") != kind:
+        raise ValueError(f"{folder}/run.json: a {manifest.get('kind')!r} run, not a {kind} one")
+    return manifest
+
+
 def generate(args: argparse.Namespace, items: list[WorkItem], manifest: dict, console: Console) -> int:
     record_run(args.out, manifest)
     backend = make_backend(args)
