@@ -39,7 +39,7 @@ def build_trainer(script_args: SFTScriptArguments, training_args, model_args, wh
     data = load_mixture(script_args.dataset_mixture, script_args.hub_org, where, training_args.seed)
     if training_args.packing:
         log.warning("packing is on: long reasoning traces get cut and mixed; OlympicCoder trained without it")
-    return SFTTrainer(
+    trainer = SFTTrainer(
         model=model_args.model_name_or_path,
         args=training_args,
         train_dataset=data["train"],
@@ -48,6 +48,20 @@ def build_trainer(script_args: SFTScriptArguments, training_args, model_args, wh
         peft_config=get_peft_config(model_args),
         quantization_config=get_quantization_config(model_args),
     )
+    check_truncation(len(data["train"]), trainer.train_dataset, training_args.max_length, where)
+    return trainer
+
+
+def check_truncation(rows: int, prepared, max_length: int | None, where: str) -> None:
+    """TRL drops rows that truncation left without a trained token (a prompt alone filling max_length):
+    say how many, and stop when none is left instead of failing later on an empty sampler."""
+    kept = len(prepared) if hasattr(prepared, "__len__") else rows
+    if kept == 0:
+        raise ValueError(f"{where}: all {rows} rows were dropped: truncated to max_length {max_length}, none keeps an "
+                         "assistant token (raise max_length; reasoning traces are long)")  # fmt: skip
+    if kept < rows:
+        log.warning("%d of %d rows dropped: truncated to max_length %s, they kept no assistant token",
+                    rows - kept, rows, max_length)  # fmt: skip
 
 
 def main(argv: list[str] | None = None):

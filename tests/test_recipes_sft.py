@@ -92,6 +92,13 @@ def test_bad_mixture_entries_name_the_file_and_the_key(entry, message, data):
         load_mixture({"datasets": [entry]}, "olympicforge", "mix.yaml")
 
 
+def test_rows_truncated_to_nothing_stop_with_a_clear_error(tiny_model, data, tmp_path):
+    config = write_yaml(tmp_path / "short.yaml", sft_config(tiny_model, data, tmp_path / "out", max_length=6))
+    script_args, training_args, model_args = make_parser().parse_args_and_config(["--config", str(config)])
+    with pytest.raises(ValueError, match=r"short.yaml: all 12 rows were dropped: truncated to max_length 6"):
+        build_trainer(script_args, training_args, model_args, str(config))
+
+
 def test_unknown_yaml_keys_are_errors(tiny_model, data, tmp_path):
     config = write_yaml(tmp_path / "bad.yaml", sft_config(tiny_model, data, tmp_path / "out", max_seq_length=64))
     with pytest.raises(ValueError, match="max_seq_length"):
