@@ -8,12 +8,14 @@ import os
 import subprocess
 import sys
 import time
+import types
 
 import pytest
 
-from builders.generation.backends import Generation, GenerationError, OpenAIBackend, SamplingParams
+from builders.generation.backends import Generation, GenerationError, OpenAIBackend, SamplingParams, VLLMBackend
 from builders.generation.decontaminate import Decontaminator
 from builders.generation.extract import extract_code
+from builders.generation.options import engine_arguments
 from builders.generation.runs import WorkItem, finished_keys, read_generations, run, shard_of
 from builders.generation.select import drop_exact_duplicates, shortest_and_longest
 from olympicforge.cli import main
@@ -187,3 +189,58 @@ def test_a_killed_generate_command_resumes_without_asking_twice(tmp_path):
     records = read_generations(run_dir)
     assert len(records) == 16 and all(r["finish_reason"] == "stop" for r in records)
     assert len(server.requests) <= 16 + 1  # at most the one request in flight at the kill is asked again
+
+
+def fake_vllm(monkeypatch) -> list:
+    """A stand-in `vllm` module recording how the engine is called (the real one needs a GPU)."""
+    calls = []
+
+    class SamplingParams:
+        def __init__(self, **kwargs) -> None:
+            self.kwargs = kwargs
+
+    class Output:
+        def __init__(self, text: str) -> None:
+            self.outputs = [types.SimpleNamespace(text=text, token_ids=[1] * len(text.split()), finish_reason="stop")]
+            self.prompt_token_ids = [0, 0, 0]
+
+    class LLM:
+        def __init__(self, **kwargs) -> None:
+            calls.append(("init", kwargs))
+
+        def chat(self, conversations, sampling, **kwargs):
+            calls.append(("chat", conversations, [s.kwargs for s in sampling], kwargs))
+            return [Output(f"answer to {c[0]['content']} seed {s.kwargs['seed']}") for c, s in
+                    zip(conversations, sampling, strict=True)]  # fmt: skip
+
+    module = types.ModuleType("vllm")
+    module.LLM, module.SamplingParams = LLM, SamplingParams
+    monkeypatch.setitem(sys.modules, "vllm", module)
+    return calls
+
+
+def test_vllm_backend_batches_prompts_with_prefix_caching_and_seeds(monkeypatch, tmp_path):
+    calls = fake_vllm(monkeypatch)
+    engine = VLLMBackend("some/model", tensor_parallel_size=2)
+    assert calls[0] == ("init", {"model": "some/model", "enable_prefix_caching": True, "tensor_parallel_size": 2})
+    prefilled = [WorkItem("p", "cpp", i, ({"role": "user", "content": "sum"},
+                                          {"role": "assistant", "content": "<think>\n"})) for i in range(3)]  # fmt: skip
+    stats = run(prefilled, engine, SamplingParams(max_tokens=9), tmp_path / "generations.jsonl", seed=5,
+                show_progress=False)  # fmt: skip
+    _, conversations, sampling, flags = calls[1]
+    assert len(calls) == 2 and len(conversations) == 3  # one engine call for the whole batch
+    assert [s["seed"] for s in sampling] == [5, 6, 7] and all(s["max_tokens"] == 9 for s in sampling)
+    assert flags == {"use_tqdm": False, "continue_final_message": True, "add_generation_prompt": False}
+    records = {r["sample"]: r for r in read_generations(tmp_path)}
+    assert records[2]["generation"] == "answer to sum seed 7" and records[2]["usage"]["prompt_tokens"] == 3
+    assert stats.completion_tokens == 3 * 5
+    with pytest.raises(GenerationError, match="mixes prefilled and plain"):
+        engine.generate_batch([[{"role": "user", "content": "a"}], list(prefilled[0].messages)], SamplingParams(),
+                              [1, 2])  # fmt: skip
+
+
+def test_vllm_engine_arguments_from_the_command_line():
+    assert engine_arguments(["tensor_parallel_size=8", "enforce-eager=true", "max_model_len=32768"]) == {
+        "tensor_parallel_size": 8, "enforce_eager": True, "max_model_len": 32768}  # fmt: skip
+    with pytest.raises(ValueError, match="--vllm-engine wants KEY=VALUE"):
+        engine_arguments(["tensor_parallel_size"])
