@@ -6,7 +6,9 @@
 - judging one submission on 200 small tests with 1 and 2 workers;
 - 50 submissions of an example IOI task through the batch evaluator vs a fresh
   compile per (submission, test), as sandbox-service harnesses do;
-- Codeforces page parsing throughput on the shared fixtures.
+- Codeforces page parsing throughput on the shared fixtures;
+- GRPO rewards: completions judged per second by `cf_code` through the local
+  process pool (1 and 2 workers) and through one `judge serve` worker over HTTP.
 
 Writes the numbers to a JSON file (default bench/results.json) and prints a table.
 """
@@ -176,6 +178,47 @@ def bench_parse(rounds: int) -> dict:
             "problems_per_s": round(problems * rounds / elapsed, 1)}  # fmt: skip
 
 
+def bench_rewards(completions: int) -> dict:
+    """Completions per second through the reward path GRPO uses (extract, judge, score)."""
+    from judge.jobs import JobPool
+    from judge.remote import RemoteJudge
+    from judge.server import JudgeServer
+    from recipes.rewards import CFCode
+
+    tests = [{"input": f"{i} {i + 1}\n", "output": f"{2 * i + 1}\n"} for i in range(10)]
+    right = '#include <cstdio>\nint main(){long long a,b;scanf("%lld %lld",&a,&b);printf("%lld\\n",a+b);}\n'
+    wrong = right.replace("a+b", "a-b")
+    answers = [f"</think>\n```cpp\n{right if i % 2 else wrong}// {i}\n```" for i in range(completions)]
+    columns = {"official_tests": [tests] * completions, "examples": [tests[:1]] * completions,
+               "time_limit": [1.0] * completions, "memory_limit": [256.0] * completions}  # fmt: skip
+
+    def rate(judge, workers: int, tag: str) -> float:
+        """Every run judges sources of its own: the compile cache on disk would otherwise answer."""
+        reward = CFCode(judge, scoring="pass_fail")
+        warm = 2 * workers  # every worker started (a pool spawns one only when none is idle), the PCH built
+        warm_answers = [answer.replace("// ", f"// warm {tag} ") for answer in answers[:warm]]
+        reward(completions=warm_answers, **{k: v[:warm] for k, v in columns.items()})
+        mine = [answer.replace("// ", f"// {tag} ") for answer in answers]
+        started = time.perf_counter()
+        scores = reward(completions=mine, **columns)
+        elapsed = time.perf_counter() - started
+        assert scores == [float(i % 2) for i in range(completions)], scores
+        return round(completions / elapsed, 2)
+
+    figures = {}
+    for workers in (1, 2):
+        pool = JobPool(workers)
+        figures[f"pool_{workers}_workers_per_s"] = rate(pool, workers, f"pool{workers}")
+        pool.close()
+    server = JudgeServer(workers=2).start()
+    remote = RemoteJudge([server.url], concurrency=4)
+    figures["judge_serve_2_workers_per_s"] = rate(remote, 2, "serve")
+    remote.close()
+    server.close()
+    figures["completions"] = completions
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("bench/results.json"))
@@ -183,6 +226,7 @@ def main() -> int:
     parser.add_argument("--tests", type=int, default=200)
     parser.add_argument("--ioi-submissions", type=int, default=50)
     parser.add_argument("--ioi-baseline-submissions", type=int, default=5)
+    parser.add_argument("--reward-completions", type=int, default=32)
     args = parser.parse_args()
     console = Console()
     sandbox = Sandbox()
@@ -201,6 +245,8 @@ def main() -> int:
             parse = bench_parse(20)
         with console.status(f"IOI batch: {args.ioi_submissions} submissions vs compile-per-test"):
             ioi = bench_ioi_batch(sandbox, work, args.ioi_submissions, args.ioi_baseline_submissions)
+        with console.status(f"GRPO rewards: {args.reward_completions} completions, pool and judge serve"):
+            rewards = bench_rewards(args.reward_completions)
     results = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": platform.platform()},
         "sandbox_backend": sandbox.info.name,
@@ -209,6 +255,7 @@ def main() -> int:
         "judge_200_tests": tests,
         "ioi_batch_vs_compile_per_test": ioi,
         "codeforces_parse": parse,
+        "grpo_rewards": rewards,
     }
     atomic_write_bytes(args.out, (json.dumps(results, indent=2) + "\n").encode())
     table = Table(title=f"olympicforge judge benchmark ({sandbox.info.name})")
@@ -224,6 +271,8 @@ def main() -> int:
         table.add_row(f"IOI batch {key}", str(value))
     for key, value in parse.items():
         table.add_row(f"Codeforces parse {key}", str(value))
+    for key, value in rewards.items():
+        table.add_row(f"cf_code reward {key}", str(value))
     console.print(table)
     console.print(f"written to {args.out}")
     return 0
