@@ -31,7 +31,7 @@ from builders.codeforces import FEATURES as PROBLEM_FEATURES
 from builders.generation.benchmarks import benchmark_texts
 from builders.generation.decontaminate import Decontaminator
 from builders.generation.extract import extract_code
-from builders.generation.generate import EDITORIAL, read_run
+from builders.generation.generate import EDITORIAL, add_trace_build_arguments, read_run
 from builders.generation.ioi_traces import MESSAGE
 from builders.generation.runs import read_generations, sft_messages
 from builders.generation.select import drop_exact_duplicates, shortest_and_longest
@@ -225,16 +225,11 @@ def card_spec(rows: list[dict], summary: CotsSummary, benchmarks, ngram: int, or
 
 
 def add_parser(builds: argparse._SubParsersAction) -> None:
-    parser = builds.add_parser("codeforces-cots", help="judge `generate codeforces` runs and build codeforces-cots")
-    parser.add_argument("--runs", type=Path, nargs="+", required=True, help="run folders of `generate codeforces`")
-    parser.add_argument("--dataset", help="the codeforces dataset (default: the one each run names)")
+    parser = add_trace_build_arguments(builds, "codeforces-cots", "codeforces")
     parser.add_argument("--benchmark", action="append", default=[],
                         help="statements to decontaminate against: a file, a folder or DATASET[:config][@split]#column "
                              "(repeatable; without any, no _decontaminated configs are built)")  # fmt: skip
     parser.add_argument("--ngram", type=int, default=8, help="n-gram length for decontamination")
-    parser.add_argument("--workers", type=int, help="judge workers (default: one per core)")
-    parser.add_argument("--out", type=Path, default=Path("out/hub"))
-    parser.add_argument("--org", default="olympicforge")
     parser.set_defaults(handler=cmd_build_codeforces_cots)
 
 

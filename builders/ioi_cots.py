@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from builders.generation.generate import read_run
+from builders.generation.generate import add_trace_build_arguments, read_run
 from builders.generation.ioi_traces import (
     IOI_TRACE_DESCRIPTIONS,
     IOI_TRACE_FEATURES,
@@ -72,13 +72,8 @@ def build_ioi_cots(runs: list[Path], out: Path, *, dataset: str | None = None, t
 
 
 def add_parser(builds: argparse._SubParsersAction) -> None:
-    parser = builds.add_parser("ioi-cots", help="judge `generate ioi` runs and build ioi-cots")
-    parser.add_argument("--runs", type=Path, nargs="+", required=True, help="run folders of `generate ioi`")
-    parser.add_argument("--dataset", help="the ioi dataset (default: the one each run names)")
+    parser = add_trace_build_arguments(builds, "ioi-cots", "ioi")
     parser.add_argument("--tests", help="the ioi-test-cases dataset (default: beside the ioi dataset)")
-    parser.add_argument("--workers", type=int, help="judge workers (default: one per core)")
-    parser.add_argument("--out", type=Path, default=Path("out/hub"))
-    parser.add_argument("--org", default="olympicforge")
     parser.set_defaults(handler=cmd_build_ioi_cots)
 
 

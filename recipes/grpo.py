@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run by path: make `recipes` importable
 
 from recipes.rewards import RewardArguments, build_rewards  # noqa: E402
-from recipes.training import RecipeArguments, load_mixture, log, prepare, run_recipe  # noqa: E402
+from recipes.training import RecipeArguments, load_mixture, log, prepare, run_recipe, trainer_arguments  # noqa: E402
 
 TAGS = ["olympicforge", "grpo", "code-reasoning"]
 
@@ -51,7 +51,7 @@ def as_chat(dataset, column: str, where: str):
 
 def build_trainer(script_args: GRPOScriptArguments, training_args, model_args, where: str):
     """The GRPOTrainer a YAML describes (tests train it in-process)."""
-    from trl import GRPOTrainer, get_peft_config, get_quantization_config
+    from trl import GRPOTrainer
 
     tokenizer = prepare(script_args, training_args, model_args, where)
     data = load_mixture(script_args.dataset_mixture, script_args.hub_org, where, training_args.seed)
@@ -62,16 +62,7 @@ def build_trainer(script_args: GRPOScriptArguments, training_args, model_args, w
                          f"{len(rewards)} reward_funcs {script_args.reward_funcs}")  # fmt: skip
     log.info("rewards: %s, weights %s; num_iterations %d", script_args.reward_funcs, training_args.reward_weights,
              training_args.num_iterations)  # fmt: skip
-    return GRPOTrainer(
-        model=model_args.model_name_or_path,
-        reward_funcs=rewards,
-        args=training_args,
-        train_dataset=data["train"],
-        eval_dataset=data["test"] if training_args.eval_strategy != "no" and "test" in data else None,
-        processing_class=tokenizer,
-        peft_config=get_peft_config(model_args),
-        quantization_config=get_quantization_config(model_args),
-    )
+    return GRPOTrainer(reward_funcs=rewards, **trainer_arguments(training_args, model_args, tokenizer, data))
 
 
 def close_judges(trainer) -> None:

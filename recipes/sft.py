@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run by path: make `recipes` importable
 
-from recipes.training import RecipeArguments, load_mixture, log, prepare, run_recipe  # noqa: E402
+from recipes.training import RecipeArguments, load_mixture, log, prepare, run_recipe, trainer_arguments  # noqa: E402
 
 TAGS = ["olympicforge", "sft", "code-reasoning"]
 
@@ -33,21 +33,13 @@ def make_parser():
 
 def build_trainer(script_args: SFTScriptArguments, training_args, model_args, where: str):
     """The SFTTrainer a YAML describes (tests train it in-process)."""
-    from trl import SFTTrainer, get_peft_config, get_quantization_config
+    from trl import SFTTrainer
 
     tokenizer = prepare(script_args, training_args, model_args, where)
     data = load_mixture(script_args.dataset_mixture, script_args.hub_org, where, training_args.seed)
     if training_args.packing:
         log.warning("packing is on: long reasoning traces get cut and mixed; OlympicCoder trained without it")
-    trainer = SFTTrainer(
-        model=model_args.model_name_or_path,
-        args=training_args,
-        train_dataset=data["train"],
-        eval_dataset=data["test"] if training_args.eval_strategy != "no" and "test" in data else None,
-        processing_class=tokenizer,
-        peft_config=get_peft_config(model_args),
-        quantization_config=get_quantization_config(model_args),
-    )
+    trainer = SFTTrainer(**trainer_arguments(training_args, model_args, tokenizer, data))
     check_truncation(len(data["train"]), trainer.train_dataset, training_args.max_length, where)
     return trainer
 

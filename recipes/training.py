@@ -188,6 +188,16 @@ def prepare(args: RecipeArguments, training_args, model_args, where: str):
     return setup_tokenizer(tokenizer, args, training_args, where)
 
 
+def trainer_arguments(training_args, model_args, tokenizer, data) -> dict:
+    """What SFTTrainer and GRPOTrainer take alike: the model, data splits, tokenizer, PEFT, quantization."""
+    from trl import get_peft_config, get_quantization_config
+
+    return {"model": model_args.model_name_or_path, "args": training_args, "train_dataset": data["train"],
+            "eval_dataset": data["test"] if training_args.eval_strategy != "no" and "test" in data else None,
+            "processing_class": tokenizer, "peft_config": get_peft_config(model_args),
+            "quantization_config": get_quantization_config(model_args)}  # fmt: skip
+
+
 def resolve_liger(training_args) -> None:
     """Liger kernels when installed (GPU machines); a YAML asking for them still runs elsewhere."""
     if training_args.use_liger_kernel and importlib.util.find_spec("liger_kernel") is None:

@@ -118,6 +118,17 @@ def cmd_generate_ioi(args: argparse.Namespace) -> int:
     return generate(args, items, manifest_of(args, "ioi", split=args.split, years=args.years), Console())
 
 
+def add_trace_build_arguments(builds: argparse._SubParsersAction, name: str, kind: str) -> argparse.ArgumentParser:
+    """The options `build codeforces-cots` and `build ioi-cots` share: runs in, a dataset out."""
+    parser = builds.add_parser(name, help=f"judge `generate {kind}` runs and build {name}")
+    parser.add_argument("--runs", type=Path, nargs="+", required=True, help=f"run folders of `generate {kind}`")
+    parser.add_argument("--dataset", help=f"the {kind} dataset (default: the one each run names)")
+    parser.add_argument("--workers", type=int, help="judge workers (default: one per core)")
+    parser.add_argument("--out", type=Path, default=Path("out/hub"))
+    parser.add_argument("--org", default="olympicforge")
+    return parser
+
+
 def add_parser(areas: argparse._SubParsersAction) -> None:
     area = areas.add_parser("generate", help="reasoning traces from a model, resumable and shardable")
     kinds = area.add_subparsers(dest="kind", required=True, metavar="KIND")
