@@ -48,6 +48,13 @@ FEATURES = Features({
 PROMPT_FEATURES = Features({**FEATURES, "prompt": Value("string"), "language": Value("string")})
 DESCRIPTIONS = {
     "id": "contest/index, e.g. 176/E", "aliases": "the same problem in other rounds (Div. 1 / Div. 2)",
+    "contest_id": "Codeforces contest id", "contest_name": "the round's name", "contest_type": "CF, IOI or ICPC rules",
+    "contest_start_year": "year the contest started (UTC)", "index": "the problem's letter in the contest (A, B, C1)",
+    "title": "the problem's name", "input_format": "the input section (Markdown)",
+    "output_format": "the output section (Markdown)",
+    "interaction_format": "the interaction section (interactive problems only)",
+    "note": "the note after the examples", "tags": "Codeforces tags",
+    "testset_size": "number of official tests, when known",
     "contest_start": "unix time", "time_limit": "seconds", "memory_limit": "megabytes",
     "description": "the legend (Markdown, math as $...$)", "examples": "sample tests, byte for byte",
     "editorial": "this problem's part of the contest tutorial, when found", "rating": "difficulty (may be null)",
