@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -84,7 +85,7 @@ def require_columns(kwargs: dict, names: tuple[str, ...], reward: str) -> None:
         raise ValueError(f"reward {reward} needs the dataset columns {missing} (keep them in dataset_mixture columns)")
 
 
-class JudgeReward:
+class JudgeReward(ABC):
     """Shared by the judge-backed rewards: extract code, build jobs, judge them in one batch."""
 
     __name__ = "judge_reward"
@@ -94,11 +95,13 @@ class JudgeReward:
         self.language = language
         self._last: tuple | None = None
 
+    @abstractmethod
     def job(self, code: str, language: str, index: int, kwargs: dict) -> dict:
-        raise NotImplementedError
+        """The judge job for completion `index` (its row's columns are in kwargs)."""
 
+    @abstractmethod
     def score(self, answer: dict, index: int, kwargs: dict) -> float:
-        raise NotImplementedError
+        """The reward of a judged answer."""
 
     def __call__(self, completions: list, **kwargs) -> list[float | None]:
         """Judged once per batch: TRL hands every reward the same `completions` list, so gated
