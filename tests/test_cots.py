@@ -171,6 +171,9 @@ def test_ioi_cots_end_to_end(tmp_path, compiler, capsys):
     finally:
         server.close()
     assert len(server.requests) == 9  # 3 problems x 3 subtasks
+    assert main(["generate", "ioi", "--model", "m", "--endpoint", server.url, "--dataset", str(hub / "ioi"),
+                 "--years", "twenty", "--out", str(tmp_path / "bad")]) == 2  # fmt: skip
+    assert "--years wants A-B or A" in capsys.readouterr().err
     assert main(["build", "ioi-cots", "--runs", str(run), "--out", str(tmp_path / "out")]) == 0
     assert "ioi-cots: 9 traces" in capsys.readouterr().out.replace("\n", " ")
     cots = load_dataset(str(tmp_path / "out" / "ioi-cots"), split="train")

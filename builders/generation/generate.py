@@ -110,7 +110,10 @@ def cmd_generate_codeforces(args: argparse.Namespace) -> int:
 
 def cmd_generate_ioi(args: argparse.Namespace) -> int:
     low, _, high = args.years.partition("-")
-    years = range(int(low), int(high or low) + 1)
+    try:
+        years = range(int(low), int(high or low) + 1)
+    except ValueError:
+        raise ValueError(f"--years wants A-B or A (e.g. 2020-2023), not {args.years!r}") from None
     rows = [row for row in load_dataset(args.dataset, split=args.split) if int(row["year"]) in years]
     if not rows:
         raise ValueError(f"{args.dataset} ({args.split}): no subtask from the years {args.years}")
