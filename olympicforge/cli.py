@@ -52,6 +52,6 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(show_path=False)])
     try:
         return int(args.handler(args) or 0)
-    except (UsageError, FileNotFoundError, ValueError, FetchError, PushError) as exc:
+    except (UsageError, FileNotFoundError, ValueError, FetchError, PushError, ConnectionError) as exc:
         print(f"olympicforge: error: {exc}", file=sys.stderr)
         return 2

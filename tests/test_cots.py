@@ -145,7 +145,7 @@ def test_codeforces_cots_without_benchmarks_builds_no_decontaminated_configs(tmp
     assert sorted(p.name for p in (tmp_path / "out" / "codeforces-cots" / "data").iterdir()) == ["solutions"]
 
 
-def test_bad_benchmark_and_unknown_problem_are_named(tmp_path):
+def test_bad_benchmark_and_unknown_problem_are_named(tmp_path, capsys):
     dataset = write_codeforces_dataset(tmp_path / "hub")
     run = tmp_path / "run"
     run.mkdir()
@@ -157,6 +157,9 @@ def test_bad_benchmark_and_unknown_problem_are_named(tmp_path):
     missing = str(tmp_path / "nope.md")
     assert main(["build", "codeforces-cots", "--runs", str(run), "--benchmark", missing,
                  "--out", str(tmp_path / "out")]) == 2  # fmt: skip
+    assert main(["build", "codeforces-cots", "--runs", str(run), "--benchmark", "nobody/nothing#problem",
+                 "--out", str(tmp_path / "out")]) == 2  # fmt: skip
+    assert "benchmark 'nobody/nothing#problem': cannot load dataset 'nobody/nothing'" in capsys.readouterr().err
     assert not (tmp_path / "out" / "codeforces-cots").exists()
 
 

@@ -30,7 +30,10 @@ def dataset_texts(spec: str) -> list[str]:
     source, _, column = spec.rpartition("#")
     source, _, split = source.partition("@")
     name, _, config = source.partition(":")
-    loaded = load_dataset(name, config or None, split=split or None)
+    try:
+        loaded = load_dataset(name, config or None, split=split or None)
+    except (ConnectionError, FileNotFoundError, ValueError) as exc:
+        raise ValueError(f"benchmark {spec!r}: cannot load dataset {name!r}: {exc}") from None
     parts = list(loaded.values()) if isinstance(loaded, DatasetDict) else [loaded]
     texts = []
     for part in parts:
