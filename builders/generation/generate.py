@@ -16,9 +16,9 @@ from datasets import load_dataset
 from rich.console import Console
 
 from builders.generation.ioi_traces import work_items as ioi_work_items
-from builders.generation.options import add_generation_arguments, make_backend, sampling_params
+from builders.generation.options import add_generation_arguments, generate_with
 from builders.generation.prompts import LANGUAGES, chat, codeforces_prompt
-from builders.generation.runs import WorkItem, run, run_file
+from builders.generation.runs import WorkItem, run_file
 from judge.paths import atomic_write_bytes
 
 log = logging.getLogger(__name__)
@@ -78,17 +78,9 @@ def read_run(folder: Path, kind: str) -> dict:
 
 def generate(args: argparse.Namespace, items: list[WorkItem], manifest: dict, console: Console) -> int:
     record_run(args.out, manifest)
-    backend = make_backend(args)
-    try:
-        stats = run(items, backend, sampling_params(args), run_file(args.out, args.shard, args.num_shards),
-                    seed=args.seed, workers=args.concurrency, shard=args.shard, num_shards=args.num_shards)  # fmt: skip
-    finally:
-        backend.close()
-    console.print(f"{manifest['kind']} shard {args.shard}/{args.num_shards}: {stats.done} generated, "
-                  f"{stats.skipped} already done, {stats.errors} failed; {stats.completion_tokens} completion "
-                  f"tokens in {stats.seconds:.1f} s ({stats.tokens_per_second:.1f} tokens/s)")  # fmt: skip
-    if stats.errors:
-        console.print(f"[red]{stats.errors} generations failed (see the log); rerun to retry only those[/]")
+    label = f"{manifest['kind']} shard {args.shard}/{args.num_shards}"
+    out = run_file(args.out, args.shard, args.num_shards)
+    stats = generate_with(args, items, out, console, label, args.shard, args.num_shards)
     return 1 if stats.errors else 0
 
 

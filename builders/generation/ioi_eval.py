@@ -25,8 +25,8 @@ from builders.generation.ioi_traces import (
     trace_row,
     work_items,
 )
-from builders.generation.options import add_generation_arguments, make_backend, sampling_params
-from builders.generation.runs import run, run_file
+from builders.generation.options import add_generation_arguments, generate_with
+from builders.generation.runs import run_file
 from builders.hub_writer import HubLayout, publish
 from cards.card import CardSpec
 from judge.paths import atomic_write_bytes, read_appended_jsonl
@@ -43,19 +43,13 @@ def evaluate(args: argparse.Namespace, console: Console) -> tuple[Path, int]:
     rows, tests = load_ioi(args.dataset, args.split, args.tests)
     folder = args.out / model_slug(args.model)
     folder.mkdir(parents=True, exist_ok=True)
-    backend = make_backend(args)
-    stats = run(work_items(rows, args.generations, args.prefill_think), backend, sampling_params(args),
-                run_file(folder), seed=args.seed, workers=args.concurrency)  # fmt: skip
-    backend.close()
-    console.print(f"{args.model}: {stats.done} generated, {stats.skipped} already done, {stats.errors} failed, "
-                  f"{stats.tokens_per_second:.1f} completion tokens/s")  # fmt: skip
+    stats = generate_with(args, work_items(rows, args.generations, args.prefill_think), run_file(folder), console,
+                          args.model)  # fmt: skip
     results = judge_generations(rows, tests, folder, args.model, workers=args.workers)
     limited = select_contest(results, limit=50)
     atomic_write_bytes(folder / "scores.json", json.dumps(limited.to_dict(), indent=2).encode())
     write_report(args.out, console)
     write_model_solutions(args.out, console)
-    if stats.errors:
-        console.print(f"[red]{stats.errors} generations failed (see the log); rerun to retry only those[/]")
     return folder, stats.errors
 
 

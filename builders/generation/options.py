@@ -6,8 +6,10 @@ import argparse
 from pathlib import Path
 
 import yaml
+from rich.console import Console
 
 from builders.generation.backends import OpenAIBackend, SamplingParams, VLLMBackend
+from builders.generation.runs import RunStats, WorkItem, run
 
 
 def add_generation_arguments(parser: argparse.ArgumentParser, *, shardable: bool = True) -> None:
@@ -34,6 +36,23 @@ def make_backend(args: argparse.Namespace):
     if args.vllm:
         return VLLMBackend(args.vllm, **engine_arguments(args.vllm_engine))
     return OpenAIBackend(args.endpoint, args.served_model or args.model, concurrency=args.concurrency)
+
+
+def generate_with(args: argparse.Namespace, items: list[WorkItem], out: Path, console: Console, label: str,
+                  shard: int = 0, num_shards: int = 1) -> RunStats:  # fmt: skip
+    """Run the work items on the backend the options name, then say what happened."""
+    backend = make_backend(args)
+    try:
+        stats = run(items, backend, sampling_params(args), out, seed=args.seed, workers=args.concurrency,
+                    shard=shard, num_shards=num_shards)  # fmt: skip
+    finally:
+        backend.close()
+    console.print(f"{label}: {stats.done} generated, {stats.skipped} already done, {stats.errors} failed; "
+                  f"{stats.completion_tokens} completion tokens in {stats.seconds:.1f} s "
+                  f"({stats.tokens_per_second:.1f} tokens/s)")  # fmt: skip
+    if stats.errors:
+        console.print(f"[red]{stats.errors} generations failed (see the log); rerun to retry only those[/]")
+    return stats
 
 
 def engine_arguments(pairs: list[str]) -> dict:
