@@ -149,6 +149,10 @@ def trace_rows(run: Path, problems: dict[str, dict], compiler: Compiler, workers
             raise ValueError(f"{run}: generation {record['key']!r} has an unknown variant {record['variant']!r}")
         else:
             records.append(record)
+    # within a run, problem and variant fix the prompt: a duplicate is dropped before it is judged
+    unique = drop_exact_duplicates(records, keys=("problem", "variant", "generation"))
+    summary.duplicates += len(records) - len(unique)
+    records = unique
     verdicts = verify_run(run, records, problems, compiler, workers)
     rows = []
     for record in records:
@@ -178,8 +182,8 @@ def build_codeforces_cots(runs: list[Path], out: Path, *, dataset: str | None = 
         source = dataset or read_run(run, "codeforces")["dataset"]
         problems = problem_sets.get(source) or problem_sets.setdefault(source, load_problems(source))
         rows += trace_rows(run, problems, compiler, workers, summary)
-    kept = drop_exact_duplicates(rows)
-    summary.duplicates = len(rows) - len(kept)
+    kept = drop_exact_duplicates(rows)  # across runs
+    summary.duplicates += len(rows) - len(kept)
     clean: set[str] = set()
     if decontaminator:
         ids = {row["id"]: row for row in kept}
