@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,10 @@ from judge.sandbox.sandbox import UID_BASE  # noqa: E402
 from judge.testset import TestCase  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
+AB = '#include <cstdio>\nint main(){long long a,b;std::scanf("%lld %lld",&a,&b);std::printf("%lld\\n",a+b);}\n'
+DISK_BOUND = 256 << 20  # bytes of host disk an attack may leave used (the output limit is 64 MiB)
+RSS_BOUND = 64 << 20  # bytes the judge's own resident memory may grow while judging an attack
+JUDGE_TEMP_PREFIXES = ("olympicforge-", "checker-")
 TEST_COMPILE_LIMITS = RunLimits(cpu_time=4.0, wall_time=10.0, memory=512 << 20, processes=32,
                                 file_size=64 << 20, open_files=256)  # fmt: skip
 
@@ -102,3 +108,37 @@ def leftover_cgroups(sandbox: Sandbox) -> list[Path]:
         return []
     parents = [setup.v1_memory, setup.v1_cpuacct, setup.v1_pids, setup.v2_parent]
     return [child for p in parents if p for child in p.glob("run-*")]
+
+
+def _own_memory() -> tuple[int, int]:
+    """(current RSS, peak RSS) of this process in bytes."""
+    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]) << 10, int(fields["VmHWM"].split()[0]) << 10
+
+
+def _judge_temp_entries() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).iterdir() if p.name.startswith(JUDGE_TEMP_PREFIXES)}
+
+
+@pytest.fixture
+def unharmed(judge_code, sandbox):
+    """Wraps a hostile test: afterwards no sandboxed process survives, no run cgroup or
+    judge temp folder is left, the host disk and the judge's own memory grew within
+    bounds, and a normal A+B is still accepted. Yields the machine's state before."""
+    temp_before = _judge_temp_entries()
+    free_before = shutil.disk_usage(tempfile.gettempdir()).free
+    Path("/proc/self/clear_refs").write_text("5")  # reset the peak RSS (VmHWM) to the current RSS
+    rss_before, _ = _own_memory()
+    yield
+    _, peak = _own_memory()
+    assert peak - rss_before < RSS_BOUND, f"the judge's RSS grew by {(peak - rss_before) >> 20} MiB"
+    deadline = time.monotonic() + 2
+    while sandbox_processes() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sandbox_processes() == []
+    assert leftover_cgroups(sandbox) == []
+    assert _judge_temp_entries() - temp_before == set()
+    used = free_before - shutil.disk_usage(tempfile.gettempdir()).free
+    assert used < DISK_BOUND, f"{used >> 20} MiB of host disk used after the run"
+    after = judge_code(AB, [("2 3\n", "5\n")])
+    assert str(after.verdict) == "AC"

@@ -21,23 +21,9 @@ from judge.evaluate import judge_submission
 from judge.sandbox import RunLimits
 from judge.verdicts import Verdict
 
-from conftest import leftover_cgroups, sandbox_processes, write_tests
+from conftest import write_tests
 
-AB = '#include <cstdio>\nint main(){long long a,b;std::scanf("%lld %lld",&a,&b);std::printf("%lld\\n",a+b);}\n'
 LIMITS = RunLimits(cpu_time=1.0, memory=256 << 20)
-
-
-@pytest.fixture
-def unharmed(judge_code, sandbox):
-    """Checks, after the attack, that the judge and the machine are unharmed."""
-    yield
-    deadline = time.monotonic() + 2
-    while sandbox_processes() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert sandbox_processes() == []
-    assert leftover_cgroups(sandbox) == []
-    after = judge_code(AB, [("2 3\n", "5\n")])
-    assert after.verdict == Verdict.AC
 
 
 def verdicts(result) -> list[str]:
