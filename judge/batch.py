@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from judge.compiler import Executable
 from judge.sandbox import RunLimits, RunResult, RunStatus, Sandbox, SandboxError
 from judge.testset import TestCase
 from judge.verdicts import RUN_STATUS_VERDICT, Verdict
+from judge.workdir import private_dir
 
 
 @dataclass(frozen=True)
@@ -76,21 +76,22 @@ def run_batch_test(
     sandbox: Sandbox,
     io: BatchIO = BatchIO(),
 ) -> TestResult:
-    """Run one test in a fresh private work dir; the answer file never enters it."""
-    with tempfile.TemporaryDirectory(prefix="olympicforge-run-") as tmp:
-        tmp_path = Path(tmp)
+    """Run one test in a fresh private work dir; the answer file never enters it.
+    The work dir is read-only for the program except its output file (file I/O)."""
+    with private_dir("olympicforge-run-") as tmp_path:
         box = tmp_path / "box"
         box.mkdir()
         stdout, stderr = tmp_path / "stdout", tmp_path / "stderr"
         stdin = test.input
+        writable: tuple[str, ...] = ()
         if io.mode == "file":
             shutil.copyfile(test.input, box / io.input_name)
             (box / io.input_name).chmod(0o644)
-            stdin = None
+            stdin, writable = None, (io.output_name,)
         argv, binds = executable.launch(sandbox)
         try:
             run = sandbox.run(argv, work_dir=box, limits=limits, stdin=stdin, stdout=stdout, stderr=stderr,
-                              binds=binds)  # fmt: skip
+                              binds=binds, writable=writable)  # fmt: skip
         except SandboxError as exc:
             return judge_error(test.name, str(exc))
         result = _from_run(test.name, run)

@@ -101,18 +101,21 @@ int main(){ static char buf[1 << 20]; memset(buf, 'x', sizeof buf); for (int i =
     assert free_before - shutil.disk_usage(tmp_path).free < 200 << 20
 
 
-def test_writing_outside_the_work_dir_is_impossible(judge_code, unharmed, tmp_path):
+def test_writing_anywhere_is_impossible(judge_code, unharmed, tmp_path):
+    """Not outside the work dir, and not in it either (CMS: only declared outputs);
+    /tmp is the run's own small tmpfs, gone with the run."""
     token = uuid.uuid4().hex
-    targets = [f"/tmp/pwned-{token}", f"{tmp_path}/pwned-{token}", f"/root/pwned-{token}",
-               f"/var/tmp/pwned-{token}", f"/dev/shm/pwned-{token}", f"/pwned-{token}"]  # fmt: skip
+    targets = [f"{tmp_path}/pwned-{token}", f"/root/pwned-{token}", f"/var/tmp/pwned-{token}",
+               f"/dev/shm/pwned-{token}", f"/pwned-{token}", f"/box/pwned-{token}", f"/usr/pwned-{token}"]  # fmt: skip
     opens = " ".join(f'if (FILE *f = fopen("{t}", "w")) {{ fputs("x", f); fclose(f); leaked++; }}' for t in targets)
     code = f"""#include <cstdio>
 int main(){{ int leaked = 0; {opens}
   FILE *mine = fopen("mine.txt", "w"); if (mine) {{ fputs("ok", mine); fclose(mine); }}
-  std::printf("%s\\n", leaked ? "leaked" : (mine ? "contained" : "no-workdir")); }}"""
-    result = judge_code(code, [("", "contained\n")])
+  FILE *scratch = fopen("/tmp/pwned-{token}", "w"); if (scratch) fclose(scratch);
+  std::printf("%s %s\\n", leaked ? "leaked" : (mine ? "wrote-in-workdir" : "contained"), scratch ? "scratch" : "-"); }}"""
+    result = judge_code(code, [("", "contained scratch\n")])
     assert verdicts(result) == ["AC"]
-    for target in targets:
+    for target in [*targets, f"/tmp/pwned-{token}"]:
         assert not Path(target).exists()
 
 

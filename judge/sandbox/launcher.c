@@ -15,12 +15,25 @@
  * kills every process left in the pid namespace (double-forked daemons too).
  * The launcher enforces CPU (by polling the cgroup) and wall limits, kills,
  * reads the cgroup counters, removes the cgroups and prints the result.
+ *
+ * Isolation of one run (so that no two runs, nor two processes of one
+ * judging, share anything the task type did not define): fresh pid, mount,
+ * IPC, UTS and network namespaces per run; a private root where system
+ * directories and /box are read-only, only the declared output files are
+ * writable (bind-mounted one by one, each capped by RLIMIT_FSIZE) and /tmp is
+ * a small tmpfs whose pages the memory cgroup counts; a uid of its own; and a
+ * seccomp filter that refuses what a contest program never needs (namespaces,
+ * mounts, keyrings, ptrace, bpf, io_uring, non-unix sockets, ...).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -31,6 +44,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -40,6 +54,7 @@
 
 #define MAX_BINDS 64
 #define MAX_ENV 64
+#define MAX_WRITABLE 16
 #define POLL_NS 20000000L /* CPU-limit polling period: 20 ms */
 
 enum cg_mode { CG_NONE, CG_V1, CG_V2 };
@@ -55,15 +70,20 @@ static struct {
     int isolate, userns;
     const char *netns;
     struct bind binds[MAX_BINDS]; int nbinds;
+    const char *writable[MAX_WRITABLE]; int nwritable; /* files of /box the program may write */
+    long tmp_kb; /* size of the private /tmp tmpfs; 0: /tmp is read-only */
+    int seccomp;
     char *env[MAX_ENV + 1]; int nenv;
     char **argv;
     int inherit_stdio;
-} o = { .nofile = 64, .wall_ms = 0 };
+} o = { .nofile = 64, .wall_ms = 0, .seccomp = 1 };
 
 /* cgroup directories created for this run */
 static char cg_mem_dir[4096], cg_cpu_dir[4096], cg_pids_dir[4096], cg2_dir[4096];
 
-struct child_report { int status; struct rusage ru; int stage; int err; };
+struct child_report { int status; struct rusage ru; int stage; int err; double ended_at; };
+
+static double now(void);
 
 static void die(const char *fmt, ...) {
     char msg[1024];
@@ -319,7 +339,7 @@ static void bind_into_root(const char *src, const char *dst, int rw) {
         return;
     }
     if (S_ISDIR(st.st_mode)) mkdirs(target, 0755);
-    else {
+    else if (access(target, F_OK)) {
         char parent[4096];
         snprintf(parent, sizeof parent, "%s", target);
         char *slash = strrchr(parent, '/');
@@ -348,15 +368,129 @@ static void build_root(void) {
     for (int i = 0; i < o.nbinds; i++) bind_into_root(o.binds[i].src, o.binds[i].dst, o.binds[i].rw);
     const char *devs[] = {"/dev/null", "/dev/zero", "/dev/urandom", "/dev/random"};
     for (int i = 0; i < 4; i++) bind_into_root(devs[i], devs[i], 1);
-    bind_into_root(o.dir, "/box", 1);
+    bind_into_root(o.dir, "/box", 0);
+    for (int i = 0; i < o.nwritable; i++) {
+        char src[4096], dst[4096];
+        snprintf(src, sizeof src, "%s/%s", o.dir, o.writable[i]);
+        snprintf(dst, sizeof dst, "/box/%s", o.writable[i]);
+        bind_into_root(src, dst, 1);
+    }
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s/tmp", o.root);
-    mkdir(tmp, 01777); /* exists but sits on the read-only-sized 1 MiB tmpfs */
+    mkdir(tmp, 01777); /* without --tmp-kb it stays on the root, which ends read-only */
+    if (o.tmp_kb > 0) {
+        char opts[64];
+        snprintf(opts, sizeof opts, "size=%ldk,nr_inodes=4096,mode=1777", o.tmp_kb);
+        if (mount("none", tmp, "tmpfs", MS_NOSUID | MS_NODEV, opts)) child_fail(27);
+    }
     if (chdir(o.root)) child_fail(22);
     if (syscall(SYS_pivot_root, ".", ".")) child_fail(23);
     if (umount2(".", MNT_DETACH)) child_fail(24);
     if (chdir("/")) child_fail(25);
     if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL)) child_fail(26);
+}
+
+/* ---- the syscall filter ---- */
+
+#if defined(__x86_64__)
+#define NATIVE_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define NATIVE_ARCH AUDIT_ARCH_AARCH64
+#elif defined(__riscv) && __riscv_xlen == 64
+#define NATIVE_ARCH AUDIT_ARCH_RISCV64
+#else
+#error "the seccomp filter knows x86_64, aarch64 and riscv64"
+#endif
+
+#define NS_FLAGS (CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | \
+                  CLONE_NEWCGROUP | 0x00000080 /* CLONE_NEWTIME */)
+
+/* Refused with EPERM: nothing a contest program, CPython or the compiler needs. */
+static const int denied_syscalls[] = {
+    __NR_unshare, __NR_setns, __NR_mount, __NR_umount2, __NR_pivot_root, __NR_chroot,
+#ifdef __NR_open_tree
+    __NR_open_tree, __NR_move_mount, __NR_fsopen, __NR_fsconfig, __NR_fsmount, __NR_fspick,
+#endif
+#ifdef __NR_mount_setattr
+    __NR_mount_setattr,
+#endif
+    __NR_keyctl, __NR_add_key, __NR_request_key, __NR_bpf, __NR_perf_event_open, __NR_ptrace,
+    __NR_process_vm_readv, __NR_process_vm_writev, __NR_userfaultfd, __NR_kexec_load,
+#ifdef __NR_kexec_file_load
+    __NR_kexec_file_load,
+#endif
+    __NR_reboot, __NR_init_module, __NR_finit_module, __NR_delete_module, __NR_swapon, __NR_swapoff,
+    __NR_acct, __NR_settimeofday, __NR_clock_settime, __NR_clock_adjtime, __NR_adjtimex, __NR_sethostname,
+    __NR_setdomainname, __NR_quotactl, __NR_name_to_handle_at, __NR_open_by_handle_at, __NR_syslog,
+    __NR_vhangup, __NR_fanotify_init, __NR_kcmp, __NR_seccomp, __NR_migrate_pages, __NR_move_pages,
+    __NR_io_setup, __NR_io_submit,
+#ifdef __NR_io_uring_setup
+    __NR_io_uring_setup, __NR_io_uring_enter, __NR_io_uring_register,
+#endif
+#ifdef __NR_pidfd_getfd
+    __NR_pidfd_getfd,
+#endif
+#ifdef __NR_process_madvise
+    __NR_process_madvise,
+#endif
+#ifdef __NR_quotactl_fd
+    __NR_quotactl_fd,
+#endif
+#ifdef __NR_lookup_dcookie
+    __NR_lookup_dcookie,
+#endif
+#ifdef __NR_iopl
+    __NR_iopl, __NR_ioperm, __NR_modify_ldt,
+#endif
+#ifdef __NR_uselib
+    __NR_uselib,
+#endif
+#ifdef __NR_nfsservctl
+    __NR_nfsservctl,
+#endif
+};
+
+#define N_DENIED (sizeof denied_syscalls / sizeof denied_syscalls[0])
+_Static_assert(N_DENIED < 250, "BPF jump offsets are 8 bits");
+#define ARG0 offsetof(struct seccomp_data, args[0]) /* low 32 bits on little-endian machines */
+
+/* Installed right before execve, after the uid is dropped and no_new_privs is set,
+ * so the program and everything it starts carry it and cannot remove it. */
+static void install_syscall_filter(void) {
+    struct sock_filter f[N_DENIED + 32];
+    int n = 0;
+    f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+    /* another ABI (i386 int 0x80 on x86_64) would index another syscall table: kill */
+    f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 1, 0);
+    f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+    f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+#if defined(__x86_64__)
+    f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000 /* x32 */, 0, 1);
+    f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+#endif
+    /* one comparison each, all jumping to the shared EPERM answer right after the list */
+    for (size_t i = 0; i < N_DENIED; i++)
+        f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, denied_syscalls[i], N_DENIED - i, 0);
+    f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA | BPF_K, 1, 0, 0);
+    f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
+    /* clone3 hides its flags in memory the filter cannot read: ENOSYS makes libc fall back to clone */
+    f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, 0, 1);
+    f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+    /* clone: threads and processes yes, new namespaces no */
+    f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 4);
+    f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0);
+    f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, NS_FLAGS, 0, 1);
+    f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
+    f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    /* sockets: unix ones only (the network namespace is empty and private anyway) */
+    f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 4);
+    f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0);
+    f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, 1, 0);
+    f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EACCES);
+    f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    struct sock_fprog prog = {.len = (unsigned short)n, .filter = f};
+    if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog)) child_fail(36);
 }
 
 static void exec_program(int fds[3]) {
@@ -381,9 +515,10 @@ static void exec_program(int fds[3]) {
         if (setgid(o.gid)) child_fail(32);
         if (setuid(o.uid)) child_fail(33);
     }
-    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) child_fail(37);
     if (chdir(o.isolate ? "/box" : o.dir)) child_fail(34);
     o.env[o.nenv] = NULL;
+    if (o.seccomp) install_syscall_filter();
     execve(o.argv[0], o.argv, o.env);
     child_fail(40);
 }
@@ -418,7 +553,7 @@ static int init_main(int go_fd) {
         struct rusage ru;
         pid_t p = wait4(-1, &status, __WALL, &ru);
         if (p == prog) {
-            struct child_report r = {.status = status, .ru = ru, .stage = 0, .err = 0};
+            struct child_report r = {.status = status, .ru = ru, .stage = 0, .err = 0, .ended_at = now()};
             if (write(report_fd, &r, sizeof r) < 0) _exit(125);
             if (!o.isolate) kill(-getpid(), SIGKILL); /* our process group: best effort */
             _exit(0);
@@ -475,6 +610,16 @@ static void parse(int argc, char **argv) {
         else if (!strcmp(a, "--isolate")) o.isolate = (int)num(v, a);
         else if (!strcmp(a, "--userns")) o.userns = (int)num(v, a);
         else if (!strcmp(a, "--netns")) o.netns = v;
+        else if (!strcmp(a, "--seccomp")) o.seccomp = (int)num(v, a);
+        else if (!strcmp(a, "--tmp-kb")) o.tmp_kb = num(v, a);
+        else if (!strcmp(a, "--writable")) {
+            if (o.nwritable == MAX_WRITABLE) { errno = E2BIG; die("too many writable files"); }
+            if (!v[0] || strchr(v, '/') || !strcmp(v, ".") || !strcmp(v, "..")) {
+                errno = EINVAL;
+                die("--writable takes a file name inside --dir: %s", v);
+            }
+            o.writable[o.nwritable++] = v;
+        }
         else if (!strcmp(a, "--bind") || !strcmp(a, "--bind-rw")) {
             if (o.nbinds == MAX_BINDS) { errno = E2BIG; die("too many binds"); }
             char *s = strdup(v), *colon = strchr(s, ':');
@@ -500,6 +645,21 @@ static void write_id_map(pid_t pid, const char *file, unsigned id_in, unsigned i
     close(fd);
 }
 
+/* The work dir stays the judge's (read-only for the program); the declared
+ * output files are created empty and given to the run's uid, as CMS does. */
+static void prepare_box(void) {
+    if (chmod(o.dir, 0755)) die("cannot chmod %s", o.dir);
+    int dir = open(o.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) die("cannot open %s", o.dir);
+    for (int i = 0; i < o.nwritable; i++) {
+        int fd = openat(dir, o.writable[i], O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0) die("cannot create %s/%s", o.dir, o.writable[i]);
+        if (o.drop && fchown(fd, o.uid, o.gid)) die("cannot chown %s/%s", o.dir, o.writable[i]);
+        close(fd);
+    }
+    close(dir);
+}
+
 /* keep an empty network namespace alive for runs to join (cheaper than a new one each run) */
 static int hold_netns(void) {
     if (unshare(CLONE_NEWNET)) die("unshare(CLONE_NEWNET)");
@@ -517,7 +677,7 @@ int main(int argc, char **argv) {
     if (argc == 2 && !strcmp(argv[1], "--hold-netns")) return hold_netns();
     parse(argc, argv);
     setvbuf(stdout, NULL, _IOFBF, 4096);
-    if (o.drop && o.dir && chown(o.dir, o.uid, o.gid)) die("cannot chown %s", o.dir);
+    prepare_box();
     setup_cgroups();
 
     int go[2], rep[2];
@@ -593,7 +753,7 @@ int main(int argc, char **argv) {
         struct timespec ts = {wait_ns / 1000000000L, wait_ns % 1000000000L};
         sigtimedwait(&chld, NULL, &ts);
     }
-    double wall = now() - start;
+    double ended_at = now(), wall = ended_at - start;
     if (!o.isolate) kill(-init, SIGKILL);
     kill_cgroup();
 
@@ -620,6 +780,7 @@ int main(int argc, char **argv) {
     int memory_by_cgroup = cgroup_has_memory();
     remove_cgroups();
 
+    if (have_report && r.stage == 0 && r.ended_at > 0 && r.ended_at < ended_at) ended_at = r.ended_at;
     int status = have_report && r.stage == 0 ? r.status : 0;
     int exited = have_report && r.stage == 0 && WIFEXITED(status);
     int sig = have_report && r.stage == 0 && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
@@ -627,9 +788,9 @@ int main(int argc, char **argv) {
     printf("{\"ok\": true, \"exited\": %s, \"exit_code\": %d, \"signal\": %d, \"cpu\": %.6f, "
            "\"wall\": %.6f, \"memory\": %lld, \"max_rss\": %lld, \"oom_kills\": %lld, "
            "\"killed_cpu\": %s, \"killed_wall\": %s, \"setup_stage\": %d, \"setup_errno\": %d, "
-           "\"reported\": %s, \"memory_by_cgroup\": %s}\n",
+           "\"reported\": %s, \"memory_by_cgroup\": %s, \"ended_at\": %.6f}\n",
            exited ? "true" : "false", exited ? WEXITSTATUS(status) : -1, sig, cpu, wall, peak, max_rss, oom,
            killed_cpu ? "true" : "false", killed_wall ? "true" : "false", have_report ? r.stage : -1,
-           have_report ? r.err : 0, have_report ? "true" : "false", memory_by_cgroup ? "true" : "false");
+           have_report ? r.err : 0, have_report ? "true" : "false", memory_by_cgroup ? "true" : "false", ended_at);
     return 0;
 }

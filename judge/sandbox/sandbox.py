@@ -55,6 +55,7 @@ class RunLimits:
     processes: int = 64  # processes + threads
     file_size: int = 64 << 20  # bytes, per file: the output limit
     open_files: int = 64
+    scratch: int = 16 << 20  # bytes of private /tmp (a tmpfs the memory cgroup counts); 0: none
 
     @property
     def effective_wall_time(self) -> float | None:
@@ -83,6 +84,7 @@ class RunResult:
     backend: str
     message: str = ""
     low_fidelity: bool = False  # the backend could not measure/limit everything exactly
+    ended_at: float = 0.0  # time.monotonic() when the program ended: who ended first, in Communication
     raw: dict = field(default_factory=dict, repr=False)
 
 
@@ -109,10 +111,17 @@ def signal_name(number: int) -> str:
 
 
 class Sandbox:
-    """Runs processes under limits. Thread-safe: every run is its own launcher process."""
+    """Runs processes under limits. Thread-safe: every run is its own launcher process.
 
-    def __init__(self, backend: str = "auto", isolation: str = "auto") -> None:
+    `shared_netns` and `syscall_filter=False` bring back the cheaper, weaker setup
+    of earlier versions (one network namespace for every run, no seccomp filter);
+    they exist so that `make bench` can measure what the isolation costs."""
+
+    def __init__(
+        self, backend: str = "auto", isolation: str = "auto", *, shared_netns: bool = False, syscall_filter: bool = True
+    ) -> None:
         self.launcher = launcher_path()
+        self.shared_netns, self.syscall_filter = shared_netns, syscall_filter
         self.cgroup = self._choose_cgroup(backend)
         if self.cgroup is not None and cgroups.remove_stale_runs(self.cgroup):
             log.info("removed run cgroups left by launchers that died")
@@ -175,8 +184,9 @@ class Sandbox:
         return bool(result.get("ok")) and result.get("exit_code") == 0
 
     def _netns_path(self) -> str | None:
-        """An empty network namespace kept alive by a holder process (root only)."""
-        if self.isolation != "namespaces":
+        """With `shared_netns`: an empty network namespace kept alive by a holder
+        process (root only) for every run to join. Otherwise each run gets its own."""
+        if self.isolation != "namespaces" or not self.shared_netns:
             return None
         with self._lock:
             if self._netns_holder is None or self._netns_holder.poll() is not None:
@@ -208,9 +218,19 @@ class Sandbox:
         stderr: Path | None = None,
         binds: tuple[Bind, ...] | list[Bind] = (),
         env: dict[str, str] | None = None,
+        writable: tuple[str, ...] | list[str] = (),
     ) -> list[str]:
-        """The launcher command line for one run (exposed for tests and debugging)."""
+        """The launcher command line for one run (exposed for tests and debugging).
+
+        `work_dir` is the program's read-only /box; `writable` names the files in it
+        the program may write (created empty for it), as CMS's allow_writing_only."""
         cmd = [str(self.launcher), "--dir", str(work_dir)]
+        for name in writable:
+            cmd += ["--writable", name]
+        if limits.scratch:
+            cmd += ["--tmp-kb", str(max(1, limits.scratch // 1024))]
+        if not self.syscall_filter:
+            cmd += ["--seccomp", "0"]
         if limits.cpu_time is not None:
             cmd += ["--cpu-ms", str(round(limits.cpu_time * 1000))]
         wall = limits.effective_wall_time
@@ -256,9 +276,10 @@ class Sandbox:
         """Start a run without waiting: several runs talk to each other (Communication tasks)."""
         cmd = self.command(argv, work_dir=work_dir, limits=limits, **kwargs)
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        return RunningProcess(self, proc, limits, kwargs.get("stdout"), kwargs.get("stderr"))
+        outputs = [kwargs.get("stdout"), kwargs.get("stderr"), *(work_dir / n for n in kwargs.get("writable", ()))]
+        return RunningProcess(self, proc, limits, [p for p in outputs if p is not None], kwargs.get("stderr"))
 
-    def _classify(self, raw: dict, limits: RunLimits, stdout: Path | None, stderr: Path | None) -> RunResult:
+    def _classify(self, raw: dict, limits: RunLimits, outputs: list[Path], stderr: Path | None) -> RunResult:
         backend = self.info.name
         exit_code = raw["exit_code"] if raw["exited"] else None
         sig = raw["signal"] or None
@@ -266,7 +287,7 @@ class Sandbox:
         result = RunResult(
             status=RunStatus.OK, exit_code=exit_code, signal=sig, cpu_time=raw["cpu"],
             wall_time=raw["wall"], memory=memory, backend=backend, low_fidelity=self.info.low_fidelity,
-            raw=raw,
+            ended_at=raw.get("ended_at", 0.0), raw=raw,
         )  # fmt: skip
         stage, err = raw["setup_stage"], raw["setup_errno"]
         by_rlimit = not raw["memory_by_cgroup"]
@@ -285,8 +306,11 @@ class Sandbox:
             result.message = f"wall time over the limit {limits.effective_wall_time:g} s"
         elif stage == -1:
             result.status, result.message = RunStatus.SANDBOX_ERROR, "sandbox init ended without a report"
-        elif sig == signal.SIGXFSZ or _file_at_limit(stdout, limits.file_size):
+        elif any(_file_at_limit(path, limits.file_size) for path in outputs):
             result.status, result.message = RunStatus.OUTPUT_LIMIT, "output limit exceeded"
+        elif sig == signal.SIGXFSZ:  # no output file is at the limit: a file in memory (memfd) grew past it
+            result.status = RunStatus.MEMORY_LIMIT
+            result.message = f"a file in memory (memfd) grew past {limits.file_size >> 20} MiB"
         elif by_rlimit and limits.memory and _looks_out_of_memory(raw, limits, stderr):
             result.status = RunStatus.MEMORY_LIMIT
             result.message = "memory limit exceeded (judged from RLIMIT_AS failure: lower fidelity)"
@@ -301,10 +325,10 @@ class RunningProcess:
     """A run in progress; `wait()` gives its RunResult."""
 
     def __init__(
-        self, sandbox: Sandbox, proc: subprocess.Popen, limits: RunLimits, stdout: Path | None, stderr: Path | None
+        self, sandbox: Sandbox, proc: subprocess.Popen, limits: RunLimits, outputs: list[Path], stderr: Path | None
     ) -> None:
         self.sandbox, self.proc, self.limits = sandbox, proc, limits
-        self.stdout, self.stderr = stdout, stderr
+        self.outputs, self.stderr = outputs, stderr
 
     def done(self) -> bool:
         return self.proc.poll() is not None
@@ -319,7 +343,7 @@ class RunningProcess:
             ) from None
         if not raw.get("ok"):
             raise SandboxError(f"sandbox launcher: {raw.get('error')}")
-        return self.sandbox._classify(raw, self.limits, self.stdout, self.stderr)
+        return self.sandbox._classify(raw, self.limits, self.outputs, self.stderr)
 
 
 def _file_at_limit(path: Path | None, limit: int) -> bool:
