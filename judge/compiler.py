@@ -17,24 +17,34 @@ import logging
 import os
 import shutil
 import subprocess
-import tempfile
+import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from filelock import FileLock
 
-from judge.paths import cache_dir
+from judge import disk_cache
+from judge.compile_flags import check_flags
+from judge.paths import cache_dir, read_head
 from judge.sandbox import Bind, RunLimits, RunStatus, Sandbox, SandboxError, default_sandbox
+from judge.workdir import private_dir, remove_tree
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CXX_FLAGS = ("-DEVAL", "-std=gnu++17", "-O2", "-pipe", "-static", "-s")
 LINK_ONLY_FLAGS = ("-static", "-s")
 COMPILE_LIMITS = RunLimits(
-    cpu_time=10.0, wall_time=30.0, memory=512 << 20, processes=32, file_size=256 << 20, open_files=256
-)
+    cpu_time=10.0, wall_time=30.0, memory=512 << 20, processes=32, file_size=256 << 20, open_files=256,
+    scratch=256 << 20,
+)  # fmt: skip
+# Building bits/stdc++.h.gch takes a few seconds and writes about 100 MB.
+PCH_LIMITS = RunLimits(cpu_time=60.0, wall_time=120.0, memory=1 << 30, processes=16, file_size=512 << 20,
+                       open_files=256, scratch=64 << 20)  # fmt: skip
+MAX_BINARY_SIZE = 64 << 20  # bytes: a bigger program is a CE (`asm(".fill ...")` makes any size)
+CACHE_SIZE = 4 << 30  # bytes of compiled programs kept on disk, least recently used evicted first
+PCH_CACHE_SIZE = 1 << 30
 MESSAGE_LIMIT = 64 * 1024  # bytes of compiler output kept
 CXX_SUFFIXES = (".cpp", ".cc", ".cxx", ".c++")
 PCH_HEADER = "bits/stdc++.h"
@@ -73,8 +83,10 @@ class CompileOptions:
     cxx: str = "g++"
     cxx_flags: tuple[str, ...] = DEFAULT_CXX_FLAGS
     use_pch: bool = True
-    limits: RunLimits = COMPILE_LIMITS
+    limits: RunLimits = COMPILE_LIMITS  # its file_size is replaced by max_binary_size
     python: str | None = None  # interpreter for Python submissions; default: system python3
+    max_binary_size: int = MAX_BINARY_SIZE  # also caps every file the compiler writes
+    cache_size: int = CACHE_SIZE
 
 
 @dataclass
@@ -87,6 +99,7 @@ class Executable:
 
     def launch(self, sandbox: Sandbox, extra_args: tuple[str, ...] = ()) -> tuple[list[str], list[Bind]]:
         """argv and binds that run this program inside `sandbox`."""
+        disk_cache.touch(self.path.parent)  # in use: not to be evicted from the compile cache
         if self.language == Language.PYTHON:
             bind = Bind(self.path, "/prog.py")
             python = self.python or system_python()
@@ -146,11 +159,13 @@ def python_binds(python: str) -> tuple[Bind, ...]:
     return (Bind(prefix, str(prefix)),)
 
 
-def _truncate(text: bytes) -> str:
-    if len(text) <= MESSAGE_LIMIT:
+def _compiler_message(path: Path) -> str:
+    """The compiler's output, its first MESSAGE_LIMIT bytes at most (it can be megabytes)."""
+    text = read_head(path, MESSAGE_LIMIT)
+    size = path.stat().st_size if path.exists() else 0
+    if size <= MESSAGE_LIMIT:
         return text.decode(errors="replace")
-    more = len(text) - MESSAGE_LIMIT
-    return text[:MESSAGE_LIMIT].decode(errors="replace") + f"\n[... {more} more bytes truncated]"
+    return text.decode(errors="replace") + f"\n[... {size - MESSAGE_LIMIT} more bytes truncated]"
 
 
 class Compiler:
@@ -176,10 +191,11 @@ class Compiler:
         return digest.hexdigest()
 
     def _load(self, entry: Path, key: str, language: Language) -> CompileResult | None:
-        meta = entry / "result.json"
-        if not meta.exists():
+        try:
+            data = json.loads((entry / disk_cache.STAMP).read_text())
+        except (OSError, ValueError):  # not built yet, or evicted meanwhile: compile (again)
             return None
-        data = json.loads(meta.read_text())
+        disk_cache.touch(entry)
         exe = entry / data["binary"] if data["status"] == "OK" else None
         executable = Executable(language, exe, self.options.python) if exe else None
         return CompileResult(
@@ -190,13 +206,19 @@ class Compiler:
     # -- compiling --------------------------------------------------------
 
     def compile(
-        self, files: list[SourceFile], language: Language | None = None, flags: tuple[str, ...] | None = None
+        self,
+        files: list[SourceFile],
+        language: Language | None = None,
+        flags: tuple[str, ...] | None = None,
+        flags_origin: str = "compile flags",
     ) -> CompileResult:
-        """Compile `files` (sources by suffix; the rest are headers), or return the cached result."""
+        """Compile `files` (sources by suffix; the rest are headers), or return the cached result.
+        `flags` (default: the contest flags) must pass the allow-list; `flags_origin` names
+        where they came from in the error."""
         if not files:
             raise ValueError("nothing to compile")
         language = language or Language.of(files[0].name)
-        flags = tuple(flags) if flags is not None else self.options.cxx_flags
+        flags = check_flags(flags, flags_origin) if flags is not None else self.options.cxx_flags
         key = self.cache_key(language, files, flags)
         entry = self.cache_root / key[:2] / key
         cached = self._load(entry, key, language)
@@ -213,8 +235,7 @@ class Compiler:
         self, entry: Path, key: str, language: Language, files: list[SourceFile], flags: tuple[str, ...]
     ) -> CompileResult:
         started = time.perf_counter()
-        with tempfile.TemporaryDirectory(dir=entry.parent, prefix=".build-") as tmp:
-            build = Path(tmp)
+        with private_dir(".build-", parent=entry.parent) as build:
             box = build / "box"
             box.mkdir()
             for item in files:
@@ -234,29 +255,41 @@ class Compiler:
                 (result_dir / binary.name).chmod(0o755)
             meta = {"status": status, "message": message, "binary": binary.name if binary else None,
                     "used_pch": used_pch, "compile_seconds": time.perf_counter() - started}  # fmt: skip
-            (result_dir / "result.json").write_text(json.dumps(meta))
+            (result_dir / disk_cache.STAMP).write_text(json.dumps(meta))
             os.replace(result_dir, entry)
         result = self._load(entry, key, language)
         assert result is not None
         result.cached = False
         result.time = time.perf_counter() - started
         log.info("compiled %s (%s) in %.2f s: %s", files[0].name, language, result.time, result.status)
+        disk_cache.enforce_bound(self.cache_root, 2, self.options.cache_size)
         return result
 
-    def _run_compiler(self, box: Path, argv: list[str], binds: list[Bind]) -> tuple[RunStatus, str]:
+    def _run_compiler(
+        self,
+        box: Path,
+        argv: list[str],
+        binds: list[Bind],
+        writable: tuple[str, ...] = (),
+        limits: RunLimits | None = None,
+    ) -> tuple[RunStatus, str]:
+        """Run one compiler command in the sandbox: /box read-only but for `writable`,
+        scratch in a private /tmp, every file it writes capped at the binary size."""
         err = box.parent / "compiler.err"
-        env = {"PATH": "/usr/bin:/bin", "TMPDIR": "/box", "LC_ALL": "C", "LANG": "C"}
-        run = self.sandbox.run(
-            argv, work_dir=box, limits=self.options.limits, stdout=err, stderr=err, binds=binds, env=env
-        )
-        text = _truncate(err.read_bytes()[: MESSAGE_LIMIT + 4096]) if err.exists() else ""
+        tmp = "/tmp" if self.sandbox.isolation != "none" else str(box)
+        env = {"PATH": "/usr/bin:/bin", "TMPDIR": tmp, "LC_ALL": "C", "LANG": "C"}
+        limits = limits or replace(self.options.limits, file_size=self.options.max_binary_size)
+        run = self.sandbox.run(argv, work_dir=box, limits=limits, stdout=err, stderr=err, binds=binds, env=env,
+                               writable=writable)  # fmt: skip
+        text = _compiler_message(err)
         if run.status == RunStatus.SANDBOX_ERROR:
             return run.status, run.message
         explanation = {
             RunStatus.TIME_LIMIT: "compilation exceeded the time limit",
             RunStatus.WALL_LIMIT: "compilation exceeded the wall-time limit",
             RunStatus.MEMORY_LIMIT: "compilation exceeded the memory limit",
-            RunStatus.OUTPUT_LIMIT: "compiler output exceeded the size limit",
+            RunStatus.OUTPUT_LIMIT: f"the program or a compiler output exceeded the size limit of "
+            f"{limits.file_size >> 20} MiB",
         }.get(run.status)
         if explanation:
             text = f"{explanation}\n{text}"
@@ -269,16 +302,19 @@ class Compiler:
         if not sources:
             return "CE", "no C++ source file among " + ", ".join(f.name for f in files), None, False
         cxx = os.path.realpath(shutil.which(self.options.cxx) or self.options.cxx)
-        pch_dir = precompiled_header(self.options.cxx, flags) if self.options.use_pch else None
+        pch_dir = precompiled_header(self.options.cxx, flags, self.sandbox) if self.options.use_pch else None
         for use_pch in [True, False] if pch_dir else [False]:
             binds = [Bind(pch_dir, "/pch")] if use_pch else []
             include = ["-I", self.sandbox.program_path(binds[0])] if use_pch else []
-            out = "prog" if self.sandbox.isolation != "none" else str(box / "prog")
-            argv = [cxx, *flags, *include, "-o", out, *sources]
-            status, message = self._run_compiler(box, argv, binds)
+            argv = [cxx, *flags, *include, "-o", "prog", *sources]
+            status, message = self._run_compiler(box, argv, binds, writable=("prog",))
             if status == RunStatus.SANDBOX_ERROR:
                 return "JE", message, None, use_pch
-            if status == RunStatus.OK and (box / "prog").exists():
+            size = (box / "prog").stat().st_size if (box / "prog").exists() else 0
+            if status == RunStatus.OK and size > self.options.max_binary_size:  # only without a sandbox cap
+                return "CE", f"the program is {size >> 20} MiB, over the {self.options.max_binary_size >> 20} MiB " \
+                             "limit", None, use_pch  # fmt: skip
+            if status == RunStatus.OK and size > 0:
                 return "OK", message, box / "prog", use_pch
             if not (use_pch and ".gch" in message):  # a broken PCH: retry once without it
                 return "CE", message or f"compiler failed ({status})", None, use_pch
@@ -299,42 +335,67 @@ class Compiler:
         return "OK", message, script, False
 
 
-@lru_cache(maxsize=16)
-def precompiled_header(cxx: str, flags: tuple[str, ...]) -> Path | None:
-    """Build `bits/stdc++.h.gch` once per compiler and flag set; None if it cannot be built.
+_pch_built: dict[tuple[str, tuple[str, ...]], Path | None] = {}
+_pch_lock = threading.Lock()
+PCH_GCH = "stdc++.h.gch"
+
+
+def precompiled_header(cxx: str, flags: tuple[str, ...], sandbox: Sandbox) -> Path | None:
+    """Build `bits/stdc++.h.gch` once per compiler and flag set, in the sandbox; None if
+    it cannot be built (then compiles read the real header: slower, same result).
 
     GCC only uses a PCH built with the same options and ignores an invalid one,
-    falling back to the real header, so a stale or unusable PCH costs time only.
+    falling back to the real header, so a stale, evicted or unusable PCH costs time only.
     """
-    compile_flags = [f for f in flags if f not in LINK_ONLY_FLAGS and not f.startswith(("-l", "-L", "-Wl,"))]
+    compile_flags = tuple(f for f in flags if f not in LINK_ONLY_FLAGS and not f.startswith(("-l", "-L")))
+    with _pch_lock:
+        if (cxx, compile_flags) in _pch_built:
+            found = _pch_built[(cxx, compile_flags)]
+            if found is None or (found / "bits" / PCH_GCH).exists():
+                return found
     identity = compiler_identity(cxx)
-    digest = hashlib.sha256(json.dumps([identity, compile_flags]).encode()).hexdigest()[:16]
-    root = cache_dir() / "pch" / digest
-    gch = root / (PCH_HEADER + ".gch")
-    if gch.exists():
-        return root
-    root.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256(json.dumps([identity, list(compile_flags)]).encode()).hexdigest()[:16]
+    pch_root = cache_dir() / "pch"
+    root = pch_root / digest
+    pch_root.mkdir(parents=True, exist_ok=True)
     with FileLock(str(root) + ".lock"):
-        if gch.exists():
-            return root
-        probe = subprocess.run(
-            [cxx, *compile_flags, "-x", "c++", "-E", "-H", "-", "-o", os.devnull],
-            input=f"#include <{PCH_HEADER}>\n", capture_output=True, text=True,
-        )  # fmt: skip
-        header = next((ln.split(" ", 1)[1] for ln in probe.stderr.splitlines() if ln.startswith(". ")), None)
-        if probe.returncode != 0 or header is None:
-            log.warning("no precompiled header: %s not found", PCH_HEADER)
+        if not (root / "bits" / PCH_GCH).exists():
+            root = _build_pch(cxx, compile_flags, sandbox, root)
+    with _pch_lock:
+        _pch_built[(cxx, compile_flags)] = root
+    if root is not None:
+        disk_cache.touch(root)
+        disk_cache.enforce_bound(pch_root, 1, PCH_CACHE_SIZE)
+    return root
+
+
+def _build_pch(cxx: str, compile_flags: tuple[str, ...], sandbox: Sandbox, root: Path) -> Path | None:
+    """Find the header's path, then compile it to a .gch: both runs are sandboxed."""
+    cxx_path = os.path.realpath(shutil.which(cxx) or cxx)
+    compiler = Compiler(sandbox, CompileOptions(cxx=cxx, use_pch=False, limits=PCH_LIMITS,
+                                                max_binary_size=PCH_LIMITS.file_size))  # fmt: skip
+    started = time.perf_counter()
+    with private_dir(".pch-", parent=root.parent) as build:
+        box = build / "box"
+        box.mkdir()
+        (box / "probe.cpp").write_text(f"#include <{PCH_HEADER}>\n")
+        argv = [cxx_path, *compile_flags, "-x", "c++", "-E", "-H", "probe.cpp", "-o", "/dev/null"]
+        status, trace = compiler._run_compiler(box, argv, [], limits=PCH_LIMITS)
+        header = next((ln.split(" ", 1)[1] for ln in trace.splitlines() if ln.startswith(". ")), None)
+        if status != RunStatus.OK or header is None:
+            log.warning("no precompiled header: %s not found (%s)", PCH_HEADER, status)
             return None
-        gch.parent.mkdir(parents=True, exist_ok=True)
-        tmp = gch.with_name(f".{gch.name}.{os.getpid()}.tmp")
-        started = time.perf_counter()
-        built = subprocess.run(
-            [cxx, *compile_flags, "-x", "c++-header", header, "-o", str(tmp)], capture_output=True, text=True
-        )
-        if built.returncode != 0:
-            log.warning("no precompiled header: %s", built.stderr[-500:])
-            tmp.unlink(missing_ok=True)
+        argv = [cxx_path, *compile_flags, "-x", "c++-header", header, "-o", PCH_GCH]
+        status, message = compiler._run_compiler(box, argv, [], writable=(PCH_GCH,), limits=PCH_LIMITS)
+        if status != RunStatus.OK or not (box / PCH_GCH).stat().st_size:
+            log.warning("no precompiled header (%s): %s", status, message[-500:])
             return None
-        os.replace(tmp, gch)
-        log.info("built precompiled %s in %.1f s", PCH_HEADER, time.perf_counter() - started)
+        result = build / "result"
+        (result / "bits").mkdir(parents=True)
+        os.replace(box / PCH_GCH, result / "bits" / PCH_GCH)
+        (result / disk_cache.STAMP).write_text(json.dumps({"flags": list(compile_flags), "header": header}))
+        if root.exists():
+            remove_tree(root)  # a broken earlier build
+        os.replace(result, root)
+    log.info("built precompiled %s in %.1f s", PCH_HEADER, time.perf_counter() - started)
     return root

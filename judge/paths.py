@@ -44,3 +44,13 @@ def read_appended_jsonl(path: Path) -> list[dict]:
             except json.JSONDecodeError:
                 raise ValueError(f"{path}:{number}: not a JSON record") from None
     return records
+
+
+def read_head(path: Path, limit: int = 64 << 10) -> bytes:
+    """At most the first `limit` bytes of a file an untrusted program (or a checker,
+    a manager, a compiler) wrote: never the whole of it, whatever its size; b"" if absent."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(limit)
+    except OSError:
+        return b""

@@ -73,7 +73,7 @@ def test_two_workers_asking_at_once_compile_once(compiler):
 
 
 def test_precompiled_header_is_built_once_and_used(compiler):
-    pch = precompiled_header(compiler.options.cxx, compiler.options.cxx_flags)
+    pch = precompiled_header(compiler.options.cxx, compiler.options.cxx_flags, compiler.sandbox)
     assert pch is not None and (pch / "bits" / "stdc++.h.gch").stat().st_size > 1_000_000
     result = compiler.compile([unique(HELLO, "pch")])
     assert result.ok and result.used_pch
