@@ -1,17 +1,27 @@
 """Communication task type: a trusted manager talks to N user processes over FIFOs.
 
-CMS semantics: one FIFO pair per user (`u{i}_to_m`, `m_to_u{i}`); the manager
-gets `u0_to_m m_to_u0 [u1_to_m m_to_u1 ...] [args]` and the test input on stdin
-and prints the outcome like a checker; users read/write the FIFOs either as
-stdin/stdout (`std_io`) or by path (`fifo_io`), with their index as the last
-argument only when there are several. Each user runs under TL/ML; the test
-fails when the users' CPU times add up to more than TL.
+CMS semantics: one FIFO pair per user (`u{i}_to_m`, `m_to_u{i}`), each pair in
+a folder of its own that only that user sees (`/fifo{i}`); the manager sees
+every folder and gets `u0_to_m m_to_u0 [u1_to_m m_to_u1 ...] [args]`, the test
+input on stdin and as `input.txt`, and prints the outcome like a checker.
+Users read/write the FIFOs either as stdin/stdout (`std_io`) or by path
+(`fifo_io`), with their index as the last argument only when there are
+several. Each user runs under TL/ML; the test fails when the users' CPU times
+add up to the TL or more.
+
+Whose fault a failure is depends on who ended first. Users that end early
+(before the manager has finished) are the submission's failure, never JE:
+the judge keeps the FIFOs from blocking the manager, so that a manager left
+alone sees end of file (or a broken pipe) in moments, not at its wall limit.
+A manager that fails while the users are still there, or that runs out of its
+own time or memory, is the judge's failure (JE), as CMS never scores a
+failed manager.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,46 +29,62 @@ from pathlib import Path
 from judge.batch import TestResult, judge_error
 from judge.checkers import parse_outcome
 from judge.compiler import Executable
+from judge.paths import read_head
 from judge.sandbox import Bind, RunLimits, RunResult, RunStatus, Sandbox, SandboxError
 from judge.sandbox.sandbox import RunningProcess
 from judge.task import TaskTest
 from judge.verdicts import RUN_STATUS_VERDICT, Verdict, verdict_for_outcome
+from judge.workdir import private_dir
 
 PROTOCOL_VIOLATION = "protocol violation"
-MANAGER_GRACE = 0.5  # seconds one side may run on after the other has ended, before the FIFOs are poked
+JUDGE_FAILURE = "judge failure"  # what CMS managers print when they themselves failed
+GRACE = 0.5  # seconds one side may run on after the other has ended, before the FIFOs are poked
+POKE_EVERY = 0.05  # seconds between pokes once one side has ended
+OUTPUT_HEAD = 64 << 10  # bytes of the manager's stdout/stderr read back
 
 
 def manager_limits(time_limit: float, num_processes: int) -> RunLimits:
-    """Trusted manager: max(n * (TL + 1), 10) s and generous memory."""
+    """Trusted manager: max(n * (TL + 1), 10) s, generous memory, two descriptors per user."""
     budget = max(num_processes * (time_limit + 1), 10.0)
-    return RunLimits(cpu_time=budget, wall_time=budget + 5, memory=4 << 30, processes=16, file_size=256 << 20)
+    return RunLimits(cpu_time=budget, wall_time=budget + 5, memory=4 << 30, processes=16, file_size=256 << 20,
+                     open_files=2 * num_processes + 64)  # fmt: skip
 
 
-def _poke_fifos(fifo_dir: Path) -> None:
-    """Open and close every FIFO end without blocking: a manager stuck in open()
-    on a FIFO whose user never opened it wakes up and sees end of file."""
-    for fifo in fifo_dir.iterdir():
-        for flags in (os.O_RDONLY | os.O_NONBLOCK, os.O_WRONLY | os.O_NONBLOCK):
-            try:
-                os.close(os.open(fifo, flags))
-            except OSError:
-                pass
+def _poke_fifos(folders: list[Path]) -> None:
+    """Open and close every FIFO end without blocking: a process stuck in open()
+    on a FIFO whose other side will never come wakes up and sees end of file."""
+    for folder in folders:
+        for fifo in folder.iterdir():
+            for flags in (os.O_RDONLY | os.O_NONBLOCK, os.O_WRONLY | os.O_NONBLOCK):
+                try:
+                    os.close(os.open(fifo, flags))
+                except OSError:
+                    pass
 
 
 @dataclass
 class _Channels:
-    """The FIFO folder of one test and how the sandboxes see it."""
+    """The FIFO folders of one test (one per user) and how the sandboxes see them."""
 
     sandbox: Sandbox
     tmp: Path
-    fifo_dir: Path
+    num_processes: int
 
-    @property
-    def bind(self) -> Bind:
-        return Bind(self.fifo_dir, "/fifo", writable=True)
+    def folder(self, index: int) -> Path:
+        return self.tmp / f"fifo{index}"
 
-    def inside(self, name: str) -> str:
-        return f"{self.sandbox.program_path(self.bind)}/{name}"
+    def bind(self, index: int) -> Bind:
+        return Bind(self.folder(index), f"/fifo{index}", writable=True)
+
+    def inside(self, index: int, name: str) -> str:
+        return f"{self.sandbox.program_path(self.bind(index))}/{name}"
+
+    def create(self) -> None:
+        for i in range(self.num_processes):
+            self.folder(i).mkdir(mode=0o755)
+            for name in (f"u{i}_to_m", f"m_to_u{i}"):
+                os.mkfifo(self.folder(i) / name)
+                os.chmod(self.folder(i) / name, 0o666)  # the run's uid is chosen by the launcher
 
     def box(self, name: str) -> Path:
         box = self.tmp / name
@@ -79,99 +105,126 @@ def run_communication_test(
 ) -> TestResult:
     if user_io not in ("std_io", "fifo_io"):
         return judge_error(test.name, f"unknown user_io {user_io!r}")
-    with tempfile.TemporaryDirectory(prefix="olympicforge-comm-") as tmp:
-        channels = _Channels(sandbox, Path(tmp), Path(tmp) / "fifo")
-        channels.fifo_dir.mkdir()
-        channels.fifo_dir.chmod(0o755)
-        for i in range(num_processes):
-            for name in (f"u{i}_to_m", f"m_to_u{i}"):
-                os.mkfifo(channels.fifo_dir / name)
-                os.chmod(channels.fifo_dir / name, 0o666)  # every sandbox uid opens them
+    with private_dir("olympicforge-comm-") as tmp:
+        channels = _Channels(sandbox, tmp, num_processes)
+        channels.create()
         try:
-            manager_run = _start_manager(channels, manager, test, num_processes, manager_args, limits)
-            users = [_start_user(channels, user, i, num_processes, user_io, limits) for i in range(num_processes)]
-            _wait_all(manager_run, users, channels.fifo_dir)
+            manager_run = _start_manager(channels, manager, test, manager_args, limits)
+            users = [_start_user(channels, user, i, user_io, limits) for i in range(num_processes)]
+            _wait_all(manager_run, users, [channels.folder(i) for i in range(num_processes)])
             user_runs = [u.wait() for u in users]
             manager_result = manager_run.wait()
         except SandboxError as exc:
             return judge_error(test.name, str(exc))
-        outcome_text = (channels.tmp / "manager.out").read_text(errors="replace")
-        message_text = (channels.tmp / "manager.err").read_text(errors="replace")
+        outcome_text = read_head(tmp / "manager.out", OUTPUT_HEAD).decode(errors="replace")
+        message_text = read_head(tmp / "manager.err", OUTPUT_HEAD).decode(errors="replace")
     return _decide(test.name, user_runs, manager_result, outcome_text, message_text, limits)
 
 
-def _wait_all(manager, users, fifo_dir: Path) -> None:
-    """Wait for every process; when one side has ended and the other still runs
-    after a grace period, poke the FIFOs so nobody stays blocked in open()."""
-    one_side_done_at = None
-    poked = False
+def _wait_all(manager: RunningProcess, users: list[RunningProcess], folders: list[Path]) -> None:
+    """Wait for every process. Once one side has ended and the other still runs
+    after a grace period, poke the FIFOs again and again so that nobody stays
+    blocked in open() on a peer that is gone."""
+    one_side_done_at: float | None = None
+    last_poke = 0.0
     while not (manager.done() and all(u.done() for u in users)):
+        now = time.monotonic()
         if manager.done() or all(u.done() for u in users):
-            one_side_done_at = one_side_done_at or time.monotonic()
-            if not poked and time.monotonic() - one_side_done_at > MANAGER_GRACE:
-                _poke_fifos(fifo_dir)
-                poked = True
+            one_side_done_at = one_side_done_at or now
+            if now - one_side_done_at > GRACE and now - last_poke > POKE_EVERY:
+                _poke_fifos(folders)
+                last_poke = now
         time.sleep(0.005)
 
 
-def _start_manager(channels: _Channels, manager, test, num_processes, manager_args, limits) -> RunningProcess:
+def _start_manager(channels: _Channels, manager, test, manager_args, limits) -> RunningProcess:
     fifo_args = []
-    for i in range(num_processes):
-        fifo_args += [channels.inside(f"u{i}_to_m"), channels.inside(f"m_to_u{i}")]
+    for i in range(channels.num_processes):
+        fifo_args += [channels.inside(i, f"u{i}_to_m"), channels.inside(i, f"m_to_u{i}")]
     argv, binds = manager.launch(channels.sandbox, (*fifo_args, *manager_args))
+    box = channels.box("manager-box")
+    (box / "input.txt").write_bytes(test.input.read_bytes())  # CMS managers may read either
+    (box / "input.txt").chmod(0o644)
     return channels.sandbox.start(
-        argv, work_dir=channels.box("manager-box"), limits=manager_limits(limits.cpu_time or 1.0, num_processes),
+        argv, work_dir=box, limits=manager_limits(limits.cpu_time or 1.0, channels.num_processes),
         stdin=test.input, stdout=channels.tmp / "manager.out", stderr=channels.tmp / "manager.err",
-        binds=[*binds, channels.bind],
+        binds=[*binds, *(channels.bind(i) for i in range(channels.num_processes))],
     )  # fmt: skip
 
 
-def _start_user(channels: _Channels, user, index, num_processes, user_io, limits) -> RunningProcess:
-    index_arg = (str(index),) if num_processes > 1 else ()
+def _start_user(channels: _Channels, user, index, user_io, limits) -> RunningProcess:
+    index_arg = (str(index),) if channels.num_processes > 1 else ()
     box, stderr = channels.box(f"user{index}-box"), channels.tmp / f"user{index}.err"
     if user_io == "fifo_io":
-        fifos = (channels.inside(f"m_to_u{index}"), channels.inside(f"u{index}_to_m"))
+        fifos = (channels.inside(index, f"m_to_u{index}"), channels.inside(index, f"u{index}_to_m"))
         argv, binds = user.launch(channels.sandbox, (*fifos, *index_arg))
-        return channels.sandbox.start(argv, work_dir=box, limits=limits, stderr=stderr, binds=[*binds, channels.bind])
+        return channels.sandbox.start(argv, work_dir=box, limits=limits, stderr=stderr,
+                                      binds=[*binds, channels.bind(index)])  # fmt: skip
     argv, binds = user.launch(channels.sandbox, index_arg)
     return channels.sandbox.start(
-        argv, work_dir=box, limits=limits, stdin=channels.fifo_dir / f"m_to_u{index}",
-        stdout=channels.fifo_dir / f"u{index}_to_m", stderr=stderr, binds=binds,
+        argv, work_dir=box, limits=limits, stdin=channels.folder(index) / f"m_to_u{index}",
+        stdout=channels.folder(index) / f"u{index}_to_m", stderr=stderr, binds=binds,
     )  # fmt: skip
+
+
+def _manager_failed(manager: RunResult, message: str, outcome: float | None) -> str | None:
+    """Why the manager's own answer cannot be used, or None when it can."""
+    if manager.status != RunStatus.OK:
+        return f"{manager.status} {manager.message}"
+    if message.lower().startswith(JUDGE_FAILURE):
+        return message
+    if outcome is None:
+        return "it printed no outcome in [0, 1]"
+    return None
+
+
+def _broken_pipe(run: RunResult) -> bool:
+    return run.status == RunStatus.RUNTIME_ERROR and run.signal == signal.SIGPIPE
 
 
 def _decide(
-    name: str, users: list[RunResult], manager: RunResult, outcome_text: str, message_text: str, limits: RunLimits
+    name: str,
+    users: list[RunResult],
+    manager: RunResult,
+    outcome_text: str,
+    message_text: str,
+    limits: RunLimits,
 ) -> TestResult:
     cpu = sum(u.cpu_time for u in users)
+    users_first = max(u.ended_at for u in users) < manager.ended_at  # the launchers timed each end
     result = TestResult(name, Verdict.AC, 0.0, cpu, max(u.wall_time for u in users), max(u.memory for u in users))
-    if any(u.status == RunStatus.SANDBOX_ERROR for u in users) or manager.status == RunStatus.SANDBOX_ERROR:
-        bad = next(u for u in [*users, manager] if u.status == RunStatus.SANDBOX_ERROR)
+    bad = next((r for r in [*users, manager] if r.status == RunStatus.SANDBOX_ERROR), None)
+    if bad is not None:
         result.verdict, result.message = Verdict.JE, bad.message
         return result
-    # A user's own failure (CPU, memory, crash, output) is the user's verdict.
-    hard = next((u for u in users if u.status not in (RunStatus.OK, RunStatus.WALL_LIMIT)), None)
+    first_line = outcome_text.strip().splitlines()[0] if outcome_text.strip() else ""
+    message = message_text.strip().splitlines()[0] if message_text.strip() else ""
+    outcome = parse_outcome(first_line)
+    failure = _manager_failed(manager, message, outcome)
+    own_limits = manager.status in (RunStatus.TIME_LIMIT, RunStatus.WALL_LIMIT, RunStatus.MEMORY_LIMIT)
+    if failure is not None and (own_limits or not (users_first or _broken_pipe(manager))):
+        result.verdict = Verdict.JE
+        result.message = f"manager failed: {failure}; {message_text.strip()[:200]}"
+        return result
+    # A user's own failure (CPU, memory, crash, output) is the user's verdict; a broken
+    # pipe after the manager had already ended is only the echo of that ending.
+    hard = next((u for u in users if u.status not in (RunStatus.OK, RunStatus.WALL_LIMIT)
+                 and not (_broken_pipe(u) and u.ended_at > manager.ended_at)), None)  # fmt: skip
     if hard is not None:
         result.verdict, result.message = RUN_STATUS_VERDICT[hard.status], hard.message
         result.exit_code, result.signal = hard.exit_code, hard.signal
-        return result
-    if manager.status != RunStatus.OK:  # trusted code failed or hung: the judge's problem
-        result.verdict = Verdict.JE
-        result.message = f"manager failed: {manager.status} {manager.message}; {message_text.strip()[:200]}"
         return result
     blocked = next((u for u in users if u.status == RunStatus.WALL_LIMIT), None)
     if blocked is not None:
         result.verdict, result.message = Verdict.WTLE, blocked.message
         return result
-    if limits.cpu_time is not None and cpu > limits.cpu_time:
+    if limits.cpu_time is not None and cpu >= limits.cpu_time:
         result.verdict = Verdict.TLE
-        result.message = f"user processes used {cpu:.3f} s of CPU in total, over {limits.cpu_time:g} s"
+        result.message = f"user processes used {cpu:.3f} s of CPU in total, at least {limits.cpu_time:g} s"
         return result
-    first_line = outcome_text.strip().splitlines()[0] if outcome_text.strip() else ""
-    outcome = parse_outcome(first_line)
-    message = message_text.strip().splitlines()[0] if message_text.strip() else ""
-    if outcome is None:
-        result.verdict, result.message = Verdict.JE, f"manager printed no outcome in [0, 1]: {first_line[:80]!r}"
+    if failure is not None:  # the users ended first and left the manager without an answer
+        result.verdict = Verdict.WA
+        result.message = f"the user processes ended before the manager had an answer (manager: {failure})"
         return result
     result.outcome, result.message = outcome, message
     if message.lower().startswith(PROTOCOL_VIOLATION):
