@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -10,6 +11,13 @@ from pathlib import Path
 
 import pytest
 
+# A private temp folder per session (judge scratch folders, pytest's tmp_path, the
+# judge cache), removed at exit: sessions running side by side never see each
+# other's leftovers, and nothing of a session (a PCH is 100 MB) outlives it.
+SESSION_TMP = Path(tempfile.mkdtemp(prefix="olympicforge-test-session-"))
+os.environ["TMPDIR"] = str(SESSION_TMP)
+tempfile.tempdir = str(SESSION_TMP)
+atexit.register(shutil.rmtree, SESSION_TMP, ignore_errors=True)
 # A fresh cache per session: compile-cache hits from earlier runs must not hide bugs.
 os.environ.setdefault("OLYMPICFORGE_CACHE", tempfile.mkdtemp(prefix="olympicforge-test-cache-"))
 
@@ -25,7 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 AB = '#include <cstdio>\nint main(){long long a,b;std::scanf("%lld %lld",&a,&b);std::printf("%lld\\n",a+b);}\n'
 DISK_BOUND = 256 << 20  # bytes of host disk an attack may leave used (the output limit is 64 MiB)
 RSS_BOUND = 64 << 20  # bytes the judge's own resident memory may grow while judging an attack
-JUDGE_TEMP_PREFIXES = ("olympicforge-", "checker-")
+JUDGE_TEMP_PREFIXES = ("olympicforge-run-", "olympicforge-comm-", "olympicforge-pairs-", "olympicforge-outputs-", "checker-")
 TEST_COMPILE_LIMITS = RunLimits(cpu_time=4.0, wall_time=10.0, memory=512 << 20, processes=32,
                                 file_size=64 << 20, open_files=256)  # fmt: skip
 
@@ -103,11 +111,13 @@ def sandbox_processes() -> list[str]:
 
 
 def leftover_cgroups(sandbox: Sandbox) -> list[Path]:
+    """Run cgroups whose launcher is gone (a live launcher, of another judge, is not a leftover)."""
     setup = sandbox.cgroup
     if setup is None:
         return []
     parents = [setup.v1_memory, setup.v1_cpuacct, setup.v1_pids, setup.v2_parent]
-    return [child for p in parents if p for child in p.glob("run-*")]
+    runs = [child for p in parents if p for child in p.glob("run-*")]
+    return [run for run in runs if not Path("/proc", run.name.removeprefix("run-")).exists()]
 
 
 def _own_memory() -> tuple[int, int]:
