@@ -33,7 +33,13 @@ REPO = Path(__file__).resolve().parents[1]
 AB = '#include <cstdio>\nint main(){long long a,b;std::scanf("%lld %lld",&a,&b);std::printf("%lld\\n",a+b);}\n'
 DISK_BOUND = 256 << 20  # bytes of host disk an attack may leave used (the output limit is 64 MiB)
 RSS_BOUND = 64 << 20  # bytes the judge's own resident memory may grow while judging an attack
-JUDGE_TEMP_PREFIXES = ("olympicforge-run-", "olympicforge-comm-", "olympicforge-pairs-", "olympicforge-outputs-", "checker-")
+JUDGE_TEMP_PREFIXES = (
+    "olympicforge-run-",
+    "olympicforge-comm-",
+    "olympicforge-pairs-",
+    "olympicforge-outputs-",
+    "checker-",
+)
 TEST_COMPILE_LIMITS = RunLimits(cpu_time=4.0, wall_time=10.0, memory=512 << 20, processes=32,
                                 file_size=64 << 20, open_files=256)  # fmt: skip
 
