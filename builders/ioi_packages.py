@@ -22,6 +22,7 @@ from pathlib import Path
 from judge.loaders import load_task
 from judge.loaders.common import year_and_day
 from judge.loaders.taskyaml import read_task_yaml
+from judge.names import join_under, read_zip_member
 from judge.task import PackageError, Task
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 LICENCE_FILES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "license.txt")
 LICENCE_IDS = (("cc0", "cc0-1.0"), ("cc by-sa 4.0", "cc-by-sa-4.0"), ("cc by 4.0", "cc-by-4.0"),
                ("creative commons attribution 4.0", "cc-by-4.0"), ("creative commons zero", "cc0-1.0"))  # fmt: skip
+MAX_STARTING_CODE_BYTES = 4 << 20  # a contestant's template is kilobytes; more is a broken or hostile zip
 
 
 @dataclass
@@ -97,7 +99,8 @@ def _statement(folder: Path, task: Task, yaml_data: dict | None) -> tuple[str, s
     if yaml_data:
         english = ((yaml_data.get("statements") or {}).get("en")) or ""
         if english:
-            (markdown if english.endswith(".md") else pdfs).insert(0, folder / english)
+            statement = join_under(folder, str(english), str(folder / "task.yaml"), "statements.en")
+            (markdown if str(english).endswith(".md") else pdfs).insert(0, statement)
     for file in markdown:
         if file.exists():
             return file.read_text(), f"markdown: {file.relative_to(folder)}", []
@@ -116,15 +119,19 @@ def _starting_code(folder: Path, task: Task, yaml_data: dict | None) -> tuple[st
     wanted = (f"cpp/{code}.cpp", f"{code}.cpp")
     if yaml_data:
         for template in yaml_data.get("editor_templates") or []:
-            if str(template).endswith(".cpp") and (folder / str(template)).exists():
-                return (folder / str(template)).read_text(), []
+            if not str(template).endswith(".cpp"):
+                continue
+            file = join_under(folder, str(template), str(folder / "task.yaml"), "editor_templates entry")
+            if file.exists():
+                return file.read_text(), []
     archives = [folder / f"{code}.zip", folder / "attachments" / f"{code}.zip", folder / "attachment" / f"{code}.zip"]
     for archive in archives:
         if archive.exists():
             with zipfile.ZipFile(archive) as zf:
-                for name in zf.namelist():
-                    if name.endswith(wanted):
-                        return io.TextIOWrapper(zf.open(name)).read(), []
+                for info in zf.infolist():
+                    if info.filename.endswith(wanted):
+                        data = read_zip_member(zf, info, str(archive), MAX_STARTING_CODE_BYTES)  # links refused
+                        return io.TextIOWrapper(io.BytesIO(data)).read(), []
     if task.task_type == "OutputOnly":
         return "", []
     return "", [f"{code}: no starting code found ({', '.join(wanted)} in {code}.zip or attachments/)"]
@@ -147,6 +154,15 @@ def load_package(folder: Path, year: int | None = None, day: str | None = None) 
     """Load one task folder; year and day come from the path, else from the arguments."""
     folder = Path(folder)
     task = load_task(_cms_export(folder))
+    try:
+        return _with_dataset_fields(folder, task, year, day)
+    except BaseException:
+        if task.workspace is not None:  # an unpacked zip or gunzipped tests: gone now, not at exit
+            task.workspace.cleanup()
+        raise
+
+
+def _with_dataset_fields(folder: Path, task: Task, year: int | None, day: str | None) -> IoiPackage:
     path_year, path_day = year_and_day(folder)
     task.year = path_year or year
     task.day = path_day or day

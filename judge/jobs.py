@@ -12,7 +12,9 @@ travels over HTTP alike.
 The answer always has "status": "ok" or "judge_error" (the judge's own fault:
 the score is unknown, never 0). cf answers add "verdict", "passed", "total",
 "outcomes"; ioi answers add "score" (the target subtask's fraction in [0, 1]) and
-"subtask_status". A malformed job raises BadJob naming the missing key.
+"subtask_status". A malformed job raises BadJob naming the missing key, or the bad
+name: a row whose id, subtask, test names or grader file names could reach the file
+system (`../../x`, `/abs`, NUL, ...) is refused before anything is written.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from concurrent.futures.process import BrokenProcessPool
 
 from judge.compiler import Compiler, SourceFile
 from judge.evaluate import default_workers, judge_on_pairs
-from judge.loaders.rows import task_from_rows
+from judge.loaders.rows import check_row_names, task_from_rows
+from judge.names import UnsafeName
+from judge.task import PackageError
 from judge.taskrun import Submission, TaskJudge
 from judge.verdicts import Verdict
 
@@ -104,8 +108,17 @@ def run_cf(job: dict) -> dict:
 def run_ioi(job: dict) -> dict:
     require(job, "row", "tests")
     row = job["row"]
+    if not isinstance(row, dict):
+        raise BadJob(f"ioi judge job: row must be an object, not {type(row).__name__}")
     require(row, "id", "year", "subtask", "grader_files", "test_names", "score")
-    judge = ioi_judge(row, job["tests"])
+    try:
+        check_row_names(row)  # before any file is written, and before the task cache is keyed on them
+    except PackageError as exc:
+        raise BadJob(f"ioi judge job: {exc}") from None
+    try:
+        judge = ioi_judge(row, job["tests"])
+    except UnsafeName as exc:  # a bad name among the job's tests: the caller's fault, not the judge's
+        raise BadJob(f"ioi judge job: {exc}") from None
     source = SourceFile(f"{judge.task.code}{suffix_of(job.get('language', 'cpp'))}", job["code"].encode())
     result = judge.judge(Submission(source=source))
     subtask = result.subtasks[0]

@@ -103,7 +103,13 @@ class Task:
 
     def check(self) -> None:
         """Raise ValueError naming what is inconsistent (a test a subtask lacks, ...)."""
-        where = f"task {self.code} ({self.source})"
+        from judge.names import check_name, is_safe_name, show  # lazy: judge.names builds on this module
+
+        where = f"task {self.code if is_safe_name(self.code) else show(self.code)} ({self.source})"
+        check_name(self.code, where, "code")  # it names the submission's file and the task's workspace
+        for kind, names in (("test", self.tests), ("grader file", self.graders), ("checker file", self.checker)):
+            for name in names:
+                check_name(name, where, f"{kind} name")
         if self.time_limit <= 0 or self.memory_limit <= 0:
             raise PackageError(f"{where}: time and memory limits must be positive")
         if not self.subtasks:

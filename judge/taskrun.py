@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import tempfile
-import zipfile
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,6 +19,7 @@ from judge.checkers import Checker, ExternalChecker, WhiteDiff
 from judge.communication import run_communication_test
 from judge.compiler import Compiler, Executable, Language, SourceFile
 from judge.evaluate import default_workers
+from judge.names import is_safe_name, safe_extract, walk_files
 from judge.sandbox import RunLimits
 from judge.scoring import SubtaskResult, TaskResult, score_subtask, skipped
 from judge.task import ScoreType, Task, TaskTest, TaskType
@@ -40,7 +40,11 @@ class Submission:
 
     @classmethod
     def from_path(cls, path: str | Path, test_names: list[str] | None = None) -> Submission:
-        """A .cpp/.py file, or a folder / zip of output files (and optionally one source)."""
+        """A .cpp/.py file, or a folder / zip of output files (and optionally one source).
+
+        A zip is unpacked entry by entry (unsafe names, links, special files, duplicates
+        and bombs refused); a folder is walked without following symlinks, and a symlink
+        or special file anywhere in it is refused (a planted `output_1.txt -> /etc/shadow`)."""
         path = Path(path)
         if not path.exists():
             raise FileNotFoundError(f"submission {path} does not exist")
@@ -49,30 +53,40 @@ class Submission:
             return cls(source=SourceFile.read(path))
         submission = cls()
         folder = path
+        where = f"submission {path}"
         if path.suffix == ".zip":
             submission.workspace = tempfile.TemporaryDirectory(prefix="olympicforge-outputs-")
             folder = Path(submission.workspace.name)
-            with zipfile.ZipFile(path) as archive:
-                archive.extractall(folder)
-        sources = [p for p in folder.rglob("*") if p.suffix in (".cpp", ".cc", ".py")]
-        if len(sources) > 1:
-            raise ValueError(f"{path}: more than one source file: {[p.name for p in sources]}")
+        try:
+            if submission.workspace is not None:
+                safe_extract(path, folder, where)
+            files = walk_files(folder, where)
+            sources = [p for p in files if p.suffix in (".cpp", ".cc", ".py")]
+            if len(sources) > 1:
+                raise ValueError(f"{path}: more than one source file: {[p.name for p in sources]}")
+        except BaseException:
+            if submission.workspace is not None:
+                submission.workspace.cleanup()
+            raise
         if sources:
             submission.source = SourceFile.read(sources[0])
-        for file in folder.rglob("*"):
+        for file in files:
             name = output_test_name(file.name)
-            if file.is_file() and name and (test_names is None or name in test_names):
+            if name and (test_names is None or name in test_names):
                 submission.outputs[name] = file
         return submission
 
 
 def output_test_name(filename: str) -> str | None:
-    """`output_<test>.txt` (CMS), `<test>.out` or `<test>.txt` -> the test name."""
+    """`output_<test>.txt` (CMS), `<test>.out` or `<test>.txt` -> the test name (None when
+    the name left is not a safe test name, such as `.` from `..txt`)."""
     if filename.startswith("output_") and filename.endswith(".txt"):
-        return filename.removeprefix("output_").removesuffix(".txt")
+        name = filename.removeprefix("output_").removesuffix(".txt")
+        return name if is_safe_name(name) else None
     for suffix in (".out", ".txt"):
         if filename.endswith(suffix):
-            return filename.removesuffix(suffix)
+            name = filename.removesuffix(suffix)
+            return name if is_safe_name(name) else None
     return None
 
 

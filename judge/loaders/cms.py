@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from judge.loaders.common import PackageError, make_workspace, source_files, year_and_day
+from judge.names import check_name, inside, is_safe_name, safe_extract
 from judge.task import ReferenceSolution, ScoreType, Subtask, Task, TaskTest, TaskType
 
 VERDICT_FOLDERS = ("model_solution", "correct", "incorrect", "partially_correct", "time_limit", "memory_limit",
@@ -47,23 +48,34 @@ def _type_params(raw, where: str) -> dict:
 
 
 def load_cms(path: str | Path) -> Task:
+    """A CMS export folder, or a zip of one (unpacked entry by entry, every entry checked)."""
     path = Path(path)
+    workspace = make_workspace(path.stem if is_safe_name(path.stem) else "zip") if path.is_file() else None
+    try:
+        return _load_cms(path, workspace)
+    except BaseException:
+        if workspace is not None:
+            workspace.cleanup()
+        raise
+
+
+def _load_cms(path: Path, workspace) -> Task:
     root = path
-    workspace = None
-    if path.is_file():
-        workspace = make_workspace(path.stem)
+    if workspace is not None:
         folder = Path(workspace.name) / "package"
-        with zipfile.ZipFile(path) as archive:
-            archive.extractall(folder)
+        safe_extract(path, folder, str(path))
         found = sorted(folder.rglob("problem.json"), key=lambda p: len(p.parts))
         if not found:
             raise PackageError(f"{path}: no problem.json inside the zip")
         root = found[0].parent
-    meta_file = root / "problem.json"
+    meta_file = inside(root, root / "problem.json", str(root), "file", "problem.json")
     meta = _read_json(meta_file)
+    if not isinstance(meta, dict):
+        raise PackageError(f"{meta_file}: expected a JSON object")
     for key in ("code", "name", "time_limit", "memory_limit"):
         if key not in meta:
             raise PackageError(f"{meta_file}: missing key {key!r}")
+    check_name(meta["code"], str(meta_file), "code")
     try:
         task_type = TaskType(meta.get("task_type", "Batch"))
     except ValueError:
@@ -80,8 +92,8 @@ def load_cms(path: str | Path) -> Task:
         user_io=params.get("user_io", "std_io"), manager_args=shlex.split(str(params.get("manager_args") or "")),
         source=path, workspace=workspace,
     )  # fmt: skip
-    task.graders = source_files(root / "graders")
-    task.checker = source_files(root / "checker")
+    task.graders = source_files(root / "graders", root)
+    task.checker = source_files(root / "checker", root)
     _load_tests(task, root)
     _load_subtasks(task, root)
     _load_solutions(task, root)
@@ -94,10 +106,12 @@ def _load_tests(task: Task, root: Path) -> None:
     if not tests_dir.is_dir():
         raise PackageError(f"{root}: no tests/ folder")
     for input_file in sorted(tests_dir.glob("*.in")):
-        answer = input_file.with_suffix(".out")
+        name = check_name(input_file.stem, str(tests_dir), "test name")
+        inside(root, input_file, str(root), "test input", f"tests/{input_file.name}")
+        answer = inside(root, input_file.with_suffix(".out"), str(root), "test answer", f"tests/{name}.out")
         if not answer.exists():
             raise PackageError(f"{input_file}: no matching {answer.name}")
-        task.tests[input_file.stem] = TaskTest(input_file.stem, input_file, answer)
+        task.tests[name] = TaskTest(name, input_file, answer)
     if not task.tests:
         raise PackageError(f"{tests_dir}: no .in files")
 
@@ -107,11 +121,14 @@ def _load_subtasks(task: Task, root: Path) -> None:
     if not files:
         raise PackageError(f"{root}: no subtasks/*.json")
     for file in files:
-        data = _read_json(file)
-        if "score" not in data or "testcases" not in data:
+        data = _read_json(inside(root, file, str(root), "subtask file", f"subtasks/{file.name}"))
+        if not isinstance(data, dict) or "score" not in data or "testcases" not in data:
             raise PackageError(f"{file}: needs 'score' and 'testcases'")
+        if not isinstance(data["testcases"], list):
+            raise PackageError(f"{file}: 'testcases' must be a list of test names")
+        tests = [check_name(str(t) if type(t) is int else t, str(file), "test name") for t in data["testcases"]]
         task.subtasks.append(Subtask(
-            name=file.stem, points=float(data["score"]), tests=[str(t) for t in data["testcases"]],
+            name=check_name(file.stem, str(file), "subtask name"), points=float(data["score"]), tests=tests,
             output_only=bool(data.get("output_only", False)), output_optional=bool(data.get("output_optional", False)),
         ))  # fmt: skip
 
@@ -119,4 +136,5 @@ def _load_subtasks(task: Task, root: Path) -> None:
 def _load_solutions(task: Task, root: Path) -> None:
     for folder in VERDICT_FOLDERS:
         for source in sorted((root / "solutions" / folder).glob("*.cpp")):
+            inside(root, source, str(root), "solution", f"solutions/{folder}/{source.name}")
             task.solutions.append(ReferenceSolution(f"{folder}/{source.name}", source, expected_verdict=folder))

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from judge.names import check_name, inside
 from judge.task import PackageError
 
 __all__ = ["PackageError"]
@@ -33,17 +34,27 @@ def parse_bytes(value, where: str) -> int:
     return int(float(match.group(1)) * _UNITS[(match.group(2) or "").lower()])
 
 
-def source_files(directory: Path) -> dict[str, bytes]:
-    """Source files (not compiled binaries) directly inside `directory`."""
+def source_files(directory: Path, root: Path | None = None) -> dict[str, bytes]:
+    """Source files (not compiled binaries) directly inside `directory`; with `root`, a
+    file (or the folder) that is a symlink resolving outside `root` is refused, not read."""
     if not directory.is_dir():
         return {}
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())
-            if p.is_file() and p.suffix in SOURCE_SUFFIXES}  # fmt: skip
+    files = {}
+    for path in sorted(directory.iterdir()):
+        if path.suffix not in SOURCE_SUFFIXES:
+            continue
+        if root is not None:
+            inside(root, path, str(root), "file", str(path.relative_to(root)))
+        if path.is_file():
+            files[check_name(path.name, str(directory), "file name")] = path.read_bytes()
+    return files
 
 
 def make_workspace(code: str) -> tempfile.TemporaryDirectory:
     """A private folder that lives as long as the task holding it (extracted zips,
-    gunzipped tests, tests written from dataset rows)."""
+    gunzipped tests, tests written from dataset rows). `code` goes into its name, so it
+    must be one safe name: `../x` in a tempfile prefix would leave the temp folder."""
+    check_name(code, "task workspace", "task code")
     return tempfile.TemporaryDirectory(prefix=f"olympicforge-task-{code}-")
 
 

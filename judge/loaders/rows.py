@@ -13,6 +13,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from judge.loaders.common import PackageError, make_workspace
+from judge.names import check_name, is_safe_name, join_name, show
 from judge.task import ScoreType, Subtask, Task, TaskTest, TaskType
 
 GRADER_CONFIG = "grader_config.json"
@@ -65,20 +66,63 @@ def case_rows(task: Task):
                "test_output": test.answer.read_bytes().decode()}  # fmt: skip
 
 
+def problem_of(row: dict) -> str:
+    """`year/id` of a row for messages; odd values shown as truncated reprs (they come from outside)."""
+    year, code = row.get("year"), row.get("id")
+    return f"{year if isinstance(year, int) else show(year)}/{code if is_safe_name(code) else show(code)}"
+
+
+def row_where(row: dict) -> str:
+    return f"ioi row {problem_of(row)} subtask {show(row.get('subtask'))}"
+
+
+def check_row_names(row: dict) -> None:
+    """Refuse an `ioi` row whose names could reach the file system: the problem id (a
+    workspace prefix, the submission's file name), the subtask, every test name and every
+    `graders/<name>` / `checker/<name>` entry of grader_files (UnsafeName names the field)."""
+    where = row_where(row)
+    check_name(row.get("id"), where, "id")
+    check_name(row.get("subtask"), where, "subtask")
+    names = row.get("test_names")
+    if isinstance(names, (str, bytes, dict)) or not hasattr(names, "__iter__"):
+        raise PackageError(f"{where}: test_names {show(names)} is not a list of names")
+    for name in names:
+        check_name(name, where, "test_names entry")
+    for entry in row.get("grader_files") or []:
+        if not isinstance(entry, (list, tuple)) or len(entry) != 2 or not isinstance(entry[0], str):
+            raise PackageError(f"{where}: grader_files entry {show(entry)} is not a [name, content] pair")
+        for prefix in (GRADERS_PREFIX, CHECKER_PREFIX):
+            if entry[0].startswith(prefix):
+                check_name(entry[0].removeprefix(prefix), where, f"grader_files entry {show(entry[0])}: file name")
+
+
 def task_from_rows(rows: list[dict], test_rows, subtasks: Collection[str] | None = None) -> Task:
     """Rebuild a Task from its `ioi` rows and an iterable of its `ioi-test-cases` rows.
 
     With `subtasks`, the task keeps only those (and only their tests): a GRPO reward
-    judges one target subtask from its own row, without the problem's other rows."""
+    judges one target subtask from its own row, without the problem's other rows.
+    Every name is checked before anything is written (UnsafeName, a PackageError)."""
     if not rows:
         raise PackageError("no ioi rows given")
+    for row in rows:
+        check_row_names(row)
     first = rows[0]
-    where = f"ioi rows of {first.get('year')}/{first.get('id')}"
+    where = f"ioi rows of {problem_of(first)}"
     files = {name: content for name, content in first["grader_files"]}
     if GRADER_CONFIG not in files:
         raise PackageError(f"{where}: grader_files lacks {GRADER_CONFIG}")
     config = json.loads(files[GRADER_CONFIG])
-    workspace = make_workspace(str(first["id"]))
+    for spec in config["subtasks"]:
+        check_name(spec.get("name"), f"{where}: {GRADER_CONFIG}", "subtask name")
+    workspace = make_workspace(first["id"])
+    try:
+        return _task_from_rows(rows, test_rows, subtasks, first, files, config, workspace, where)
+    except BaseException:
+        workspace.cleanup()
+        raise
+
+
+def _task_from_rows(rows, test_rows, subtasks, first, files, config, workspace, where) -> Task:
     task = Task(
         code=first["id"], name=first["name"], time_limit=float(config["time_limit"]),
         memory_limit=int(config["memory_limit"]), task_type=TaskType(config["task_type"]),
@@ -112,8 +156,11 @@ def task_from_rows(rows: list[dict], test_rows, subtasks: Collection[str] | None
         name = test["test_name"]
         if subtasks is not None and name not in needed:
             continue
-        (tests_dir / f"{name}.in").write_bytes(test["test_input"].encode())  # bytes: no newline translation
-        (tests_dir / f"{name}.out").write_bytes(test["test_output"].encode())
-        task.tests[name] = TaskTest(name, tests_dir / f"{name}.in", tests_dir / f"{name}.out")
+        test_where = f"ioi-test-cases row of {problem_of(first)}"
+        input_file = join_name(tests_dir, name, test_where, "test_name", ".in")
+        answer_file = join_name(tests_dir, name, test_where, "test_name", ".out")
+        input_file.write_bytes(test["test_input"].encode())  # bytes: no newline translation
+        answer_file.write_bytes(test["test_output"].encode())
+        task.tests[name] = TaskTest(name, input_file, answer_file)
     task.check()
     return task

@@ -22,6 +22,7 @@ from judge.loaders.common import (
     source_files,
     year_and_day,
 )
+from judge.names import UnsafeName, check_name, check_relative, inside, join_under, show
 from judge.task import ReferenceSolution, ScoreType, Subtask, Task, TaskTest, TaskType
 
 
@@ -83,15 +84,24 @@ def _merge(base: dict, override: dict) -> dict:
     return merged
 
 
-def read_task_yaml(path: Path, seen: tuple[Path, ...] = ()) -> dict:
-    """The task.yaml with its `extends:` chain merged in (base first)."""
+def read_task_yaml(path: Path, seen: tuple[Path, ...] = (), boundary: Path | None = None) -> dict:
+    """The task.yaml with its `extends:` chain merged in (base first). A base must be a
+    .yaml file inside the package's parent folder (`boundary`): the mirror's
+    `../base-batch.yaml`, never a file elsewhere."""
+    path = Path(path)
+    boundary = boundary or path.parent.resolve().parent
     path = path.resolve()
     if path in seen:
         raise PackageError(f"{path}: `extends` loops back to itself")
     data = read_yaml(path)
     parent = data.pop("extends", None)
     if parent:
-        data = _merge(read_task_yaml(path.parent / str(parent), (*seen, path)), data)
+        where = str(path)
+        check_relative(parent, where, "extends", allow_parent=True)
+        if not parent.endswith(".yaml"):
+            raise UnsafeName(f"{where}: extends {show(parent)} is not a .yaml file")
+        base = inside(boundary, path.parent / parent, where, "extends", parent)
+        data = _merge(read_task_yaml(base, (*seen, path), boundary), data)
     return data
 
 
@@ -109,6 +119,20 @@ def _test_name(file: Path) -> str:
     return re.sub(r"\.(in|out|ans)(\.gz)?$", "", file.name)
 
 
+def _package_file(root: Path, value: str, where: str, field: str) -> Path:
+    """A file the task.yaml names: a relative path of safe names that resolves (symlinks
+    followed) inside the package folder."""
+    return join_under(root, value, where, field)
+
+
+def _glob(root: Path, pattern: str, where: str) -> list[Path]:
+    """Files matching a test glob, relative to the package: the pattern is a relative path
+    of safe names, and every match must resolve inside the package."""
+    check_relative(pattern, where, "test glob")
+    matches = sorted(globlib.glob(pattern, root_dir=root))
+    return [inside(root, root / match, where, "test glob match", match) for match in matches]
+
+
 def load_task_yaml(path: str | Path) -> Task:
     path = Path(path)
     yaml_file = path / "task.yaml" if path.is_dir() else path
@@ -118,8 +142,16 @@ def load_task_yaml(path: str | Path) -> Task:
     for key in ("name", "time_limit", "memory_limit", "subtasks"):
         if key not in data:
             raise PackageError(f"{where}: missing key {key!r}")
-    code = str(data["name"]).lower()
+    code = check_name(str(data["name"]).lower(), where, "name")
     workspace = make_workspace(code)
+    try:
+        return _load(path, root, data, where, code, workspace)
+    except BaseException:
+        workspace.cleanup()
+        raise
+
+
+def _load(path: Path, root: Path, data: dict, where: str, code: str, workspace) -> Task:
     options = data.get("score_options") or {}
     score_type = {"GROUP_MIN": ScoreType.GROUP_MIN, "SUM": ScoreType.SUM}.get(str(options.get("type", "GROUP_MIN")))
     if score_type is None:
@@ -136,21 +168,22 @@ def load_task_yaml(path: str | Path) -> Task:
     if flags:
         task.compile_flags = tuple(str(flags).split())
     for grader in _globs(data.get("grader")):
-        file = root / grader
+        file = _package_file(root, grader, where, "grader")
         if file.suffix in (".cpp", ".h", ".hpp"):
             if not file.exists():
                 raise PackageError(f"{where}: grader file {grader} does not exist")
             task.graders[file.name] = file.read_bytes()
     if data.get("checker"):
-        checker = root / str(data["checker"])
+        checker = _package_file(root, str(data["checker"]), where, "checker")
         if not checker.exists():
             raise PackageError(f"{where}: checker {checker} does not exist")
-        task.checker = {**source_files(checker.parent), "checker.cpp": checker.read_bytes()}
+        task.checker = {**source_files(checker.parent, root), "checker.cpp": checker.read_bytes()}
         if checker.name != "checker.cpp":
             task.checker.pop(checker.name, None)
     _subtasks(task, data["subtasks"], root, Path(workspace.name), where)
     for label, expected in (data.get("test_submissions") or {}).items():
-        task.solutions.append(ReferenceSolution(str(label), root / str(label), expected_score=float(expected)))
+        source = _package_file(root, str(label), where, "test_submissions label")
+        task.solutions.append(ReferenceSolution(str(label), source, expected_score=float(expected)))
     task.check()
     return task
 
@@ -167,9 +200,10 @@ def _task_type(task: Task, raw, root: Path, where: str) -> None:
         task.num_processes = int(spec.get("num_processes", 1))
         task.user_io = str(spec.get("user_io", "std_io"))
         manager = spec.get("manager")
-        if not manager or not (root / str(manager)).exists():
+        file = _package_file(root, str(manager), where, "manager") if manager else None
+        if file is None or not file.exists():
             raise PackageError(f"{where}: Communication task needs an existing manager (got {manager!r})")
-        task.graders["manager.cpp"] = (root / str(manager)).read_bytes()
+        task.graders["manager.cpp"] = file.read_bytes()
 
 
 def _subtasks(task: Task, raw: list, root: Path, workspace: Path, where: str) -> None:
@@ -179,13 +213,12 @@ def _subtasks(task: Task, raw: list, root: Path, workspace: Path, where: str) ->
     for index, spec in enumerate(raw):
         names: list[str] = []
         for group in spec.get("testcases") or []:
-            inputs = [Path(f) for g in _globs(group.get("input")) for f in sorted(globlib.glob(str(root / g)))]
-            outputs = {_test_name(Path(f)): Path(f) for g in _globs(group.get("output"))
-                       for f in sorted(globlib.glob(str(root / g)))}  # fmt: skip
+            inputs = [f for g in _globs(group.get("input")) for f in _glob(root, g, where)]
+            outputs = {_test_name(f): f for g in _globs(group.get("output")) for f in _glob(root, g, where)}
             if not inputs:
                 raise PackageError(f"{where}: subtask {index}: no test inputs match {_globs(group.get('input'))}")
             for file in inputs:
-                name = _test_name(file)
+                name = check_name(_test_name(file), where, "test name")
                 if name not in outputs:
                     raise PackageError(f"{where}: test {file.name} has no output among {_globs(group.get('output'))}")
                 if name not in task.tests:
