@@ -10,6 +10,7 @@ from pathlib import Path
 
 from judge.checkers import Checker
 from judge.compiler import Executable
+from judge.names import check_name
 from judge.sandbox import RunLimits, RunResult, RunStatus, Sandbox, SandboxError
 from judge.testset import TestCase
 from judge.verdicts import RUN_STATUS_VERDICT, Verdict
@@ -27,6 +28,10 @@ class BatchIO:
     def __post_init__(self) -> None:
         if self.mode not in ("stdio", "file"):
             raise ValueError(f"unknown I/O mode {self.mode!r}: use stdio or file")
+        check_name(self.input_name, "file I/O", "input file name")  # both become paths in the work dir
+        check_name(self.output_name, "file I/O", "output file name")
+        if self.input_name == self.output_name:
+            raise ValueError(f"file I/O: input and output are the same file {self.input_name!r}")
 
 
 @dataclass

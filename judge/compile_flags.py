@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from judge.task import PackageError
+
 __all__ = ["FlagError", "check_flags"]
 
 
-class FlagError(ValueError):
+class FlagError(PackageError):
     """A compiler flag that is not allowed, named with where it came from."""
 
 
@@ -58,6 +60,8 @@ def _reason(flag: str) -> str:
             return reason
     if not flag.startswith("-"):
         return "it is not an option (an input file or a path)"
+    if flag.startswith(_SEARCH_PATHS):
+        return "it names a folder outside the task's own files"
     return "it is not on the allow-list of code-generation, warning and standard flags"
 
 

@@ -87,6 +87,7 @@ class CompileOptions:
     python: str | None = None  # interpreter for Python submissions; default: system python3
     max_binary_size: int = MAX_BINARY_SIZE  # also caps every file the compiler writes
     cache_size: int = CACHE_SIZE
+    cache_grace: float = 600.0  # seconds a used entry is safe from eviction (a judge may still run it)
 
 
 @dataclass
@@ -262,7 +263,7 @@ class Compiler:
         result.cached = False
         result.time = time.perf_counter() - started
         log.info("compiled %s (%s) in %.2f s: %s", files[0].name, language, result.time, result.status)
-        disk_cache.enforce_bound(self.cache_root, 2, self.options.cache_size)
+        disk_cache.enforce_bound(self.cache_root, 2, self.options.cache_size, self.options.cache_grace)
         return result
 
     def _run_compiler(

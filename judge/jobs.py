@@ -31,7 +31,6 @@ from concurrent.futures.process import BrokenProcessPool
 from judge.compiler import Compiler, SourceFile
 from judge.evaluate import default_workers, judge_on_pairs
 from judge.loaders.rows import check_row_names, task_from_rows
-from judge.names import UnsafeName
 from judge.task import PackageError
 from judge.taskrun import Submission, TaskJudge
 from judge.verdicts import Verdict
@@ -117,7 +116,7 @@ def run_ioi(job: dict) -> dict:
         raise BadJob(f"ioi judge job: {exc}") from None
     try:
         judge = ioi_judge(row, job["tests"])
-    except UnsafeName as exc:  # a bad name among the job's tests: the caller's fault, not the judge's
+    except PackageError as exc:  # a bad name, flag or shape in the job's task: the caller's fault, not the judge's
         raise BadJob(f"ioi judge job: {exc}") from None
     source = SourceFile(f"{judge.task.code}{suffix_of(job.get('language', 'cpp'))}", job["code"].encode())
     result = judge.judge(Submission(source=source))

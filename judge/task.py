@@ -122,6 +122,10 @@ class Task:
             raise PackageError(f"{where}: Communication task without graders/manager.cpp")
         if self.num_processes < 1:
             raise PackageError(f"{where}: num_processes must be at least 1")
+        if self.compile_flags is not None:
+            from judge.compile_flags import check_flags  # lazy, as above
+
+            check_flags(self.compile_flags, f"{where}: compile flags")
 
     def signature(self) -> dict:
         """Everything that decides how a submission is judged, tests by content hash:

@@ -9,6 +9,7 @@ import argparse
 import logging
 import sys
 
+from rich.console import Console
 from rich.logging import RichHandler
 
 from builders.http_fetch import FetchError
@@ -49,7 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     level = logging.WARNING - 10 * min(args.verbose, 2)
-    logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(show_path=False)])
+    # logs go to stderr: stdout carries only results (and with --json, only JSON)
+    handler = RichHandler(show_path=False, console=Console(stderr=True))
+    logging.basicConfig(level=level, format="%(message)s", handlers=[handler])
     try:
         return int(args.handler(args) or 0)
     except (UsageError, FileNotFoundError, ValueError, FetchError, PushError, ConnectionError) as exc:

@@ -12,6 +12,7 @@ import json
 from collections.abc import Collection
 from pathlib import Path
 
+from judge.compile_flags import check_flags
 from judge.loaders.common import PackageError, make_workspace
 from judge.names import check_name, is_safe_name, join_name, show
 from judge.task import ScoreType, Subtask, Task, TaskTest, TaskType
@@ -129,7 +130,9 @@ def _task_from_rows(rows, test_rows, subtasks, first, files, config, workspace, 
         score_precision=int(config["score_precision"]), score_type=ScoreType(config["score_type"]),
         year=first.get("year"), day=first.get("day"), num_processes=int(config["num_processes"]),
         user_io=config["user_io"], manager_args=list(config["manager_args"]),
-        compile_flags=tuple(config["compile_flags"]) if config.get("compile_flags") else None,
+        compile_flags=check_flags(config["compile_flags"], f"{where}: {GRADER_CONFIG} compile_flags")
+        if config.get("compile_flags")
+        else None,
         workspace=workspace,
     )  # fmt: skip
     task.graders = {

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from judge.compile_flags import check_flags
 from judge.loaders.common import (
     PackageError,
     make_workspace,
@@ -166,7 +167,7 @@ def _load(path: Path, root: Path, data: dict, where: str, code: str, workspace) 
     _task_type(task, data.get("task_type", "BATCH"), root, where)
     flags = (data.get("cpp_config") or {}).get("gcc_args")
     if flags:
-        task.compile_flags = tuple(str(flags).split())
+        task.compile_flags = check_flags(str(flags).split(), f"{where}: cpp_config.gcc_args")
     for grader in _globs(data.get("grader")):
         file = _package_file(root, grader, where, "grader")
         if file.suffix in (".cpp", ".h", ".hpp"):

@@ -308,9 +308,11 @@ class Sandbox:
             result.status, result.message = RunStatus.SANDBOX_ERROR, "sandbox init ended without a report"
         elif any(_file_at_limit(path, limits.file_size) for path in outputs):
             result.status, result.message = RunStatus.OUTPUT_LIMIT, "output limit exceeded"
-        elif sig == signal.SIGXFSZ:  # no output file is at the limit: a file in memory (memfd) grew past it
+        elif sig == signal.SIGXFSZ and memory >= limits.file_size:  # no output file at the limit: a memfd was
             result.status = RunStatus.MEMORY_LIMIT
             result.message = f"a file in memory (memfd) grew past {limits.file_size >> 20} MiB"
+        elif sig == signal.SIGXFSZ:  # e.g. fallocate() far past the limit: nothing was written
+            result.status, result.message = RunStatus.OUTPUT_LIMIT, "output limit exceeded"
         elif by_rlimit and limits.memory and _looks_out_of_memory(raw, limits, stderr):
             result.status = RunStatus.MEMORY_LIMIT
             result.message = "memory limit exceeded (judged from RLIMIT_AS failure: lower fidelity)"
