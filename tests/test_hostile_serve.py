@@ -17,9 +17,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from judge.remote import JudgeUnauthorized, RemoteJudge
 from judge.server import TOKEN_ENV, JudgeServer
+from recipes.rewards import CFCode, RewardArguments, make_judge
 
-from recipe_helpers import APLUSB_TESTS, CORRECT
+from recipe_helpers import APLUSB_TESTS, CORRECT, answer, aplusb_row, reward_kwargs
 
 CLI = Path(sys.executable).with_name("olympicforge")
 TOKEN = "s3cret-judge-token"
@@ -349,3 +351,38 @@ def test_after_a_bad_job_the_connection_judges_the_next_one(server):
         sock.sendall(good)
         status, _, body = read_answer(sock)
     assert status == 200 and httpx.Response(200, content=body).json()["verdict"] == "AC"
+
+
+# --- 5. the client ---
+
+
+def test_the_client_sends_the_token_and_a_401_raises_at_once(server, monkeypatch):
+    other = JudgeServer(token=TOKEN).start()
+    try:
+        before = server.unauthorized + other.unauthorized
+        wrong = RemoteJudge([server.url, other.url], token="wrong", attempts=4, max_failures=1)
+        try:
+            with pytest.raises(JudgeUnauthorized, match=f"differs.*{TOKEN_ENV}"):
+                wrong.submit(job())
+            assert server.unauthorized + other.unauthorized - before == 1  # not retried on another worker
+            assert wrong.alive == [server.url, other.url]  # a configuration error, not a dead worker
+            with pytest.raises(JudgeUnauthorized):  # the reward raises too: no silent None rewards
+                CFCode(wrong)([answer(CORRECT)], **reward_kwargs([aplusb_row()]))
+        finally:
+            wrong.close()
+        monkeypatch.delenv(TOKEN_ENV, raising=False)
+        without = RemoteJudge([server.url])
+        try:
+            with pytest.raises(JudgeUnauthorized, match="no token was sent"):
+                without.map([job()])
+        finally:
+            without.close()
+        monkeypatch.setenv(TOKEN_ENV, TOKEN)  # how GRPO gets it: judge_urls in the YAML, the token in the env
+        remote = make_judge(RewardArguments(judge_urls=[server.url, other.url]))
+        try:
+            assert [a["verdict"] for a in remote.map([job(), job()])] == ["AC", "AC"]
+            assert all(health is not None for health in remote.health().values())  # it sends the token too
+        finally:
+            remote.close()
+    finally:
+        other.close()
