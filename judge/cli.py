@@ -114,7 +114,26 @@ def add_parser(areas: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)")
     serve.add_argument("--port", type=int, default=8710)
     serve.add_argument("--workers", type=int, default=default_workers(), help="jobs judged at once (default: cores)")
-    serve.set_defaults(handler=cmd_serve)
+    serve.add_argument(
+        "--token",
+        help="shared secret clients send as `Authorization: Bearer TOKEN`; required beyond loopback; default: env "
+        "OLYMPICFORGE_JUDGE_TOKEN (which, unlike this flag, ps does not show)",
+    )
+    serve.add_argument("--max-body-mb", type=float, default=64, help="largest job accepted, MB (default 64)")
+    serve.add_argument(
+        "--max-buffer-mb",
+        type=float,
+        default=256,
+        help="job bodies held in memory at once, MB (default 256); more wait",
+    )
+    serve.add_argument("--max-connections", type=int, default=512, help="open connections (default 512)")
+    serve.add_argument(
+        "--timeout",
+        type=float,
+        default=60,
+        help="seconds a client has for its headers, and again for its body (default 60)",
+    )
+    serve.set_defaults(handler=cmd_serve)  # fmt: skip
 
 
 def make_checker(args: argparse.Namespace, compiler: Compiler) -> Checker:
@@ -292,13 +311,20 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from judge.server import JudgeServer
 
-    server = JudgeServer(args.host, args.port, args.workers)
-    print(f"judge worker on {server.url} ({args.workers} at once, sandbox {server.backend}); Ctrl-C stops it",
+    try:
+        server = JudgeServer(args.host, args.port, args.workers, token=args.token, max_body_mb=args.max_body_mb,
+                             max_buffer_mb=args.max_buffer_mb, max_connections=args.max_connections,
+                             timeout=args.timeout)  # fmt: skip
+    except OSError as exc:  # address in use, unknown host: one line, not a traceback
+        print(f"olympicforge: error: {exc}", file=sys.stderr)
+        return 2
+    guard = "token required" if server.token else "no token: loopback only"
+    print(f"judge worker on {server.url} ({args.workers} at once, sandbox {server.backend}, {guard}); Ctrl-C stops it",
           flush=True)  # fmt: skip
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.httpd.server_close()
+        server.close()
     return 0

@@ -4,11 +4,16 @@ Each job goes to the least busy live worker; a connection failure or a 5xx
 retries it on another worker (tenacity, with backoff). A worker that fails
 `max_failures` times in a row leaves the rotation. A job no worker could answer
 gets None, the same as a judge error: its reward is unknown, never 0.
+
+The token (`token=`, default env OLYMPICFORGE_JUDGE_TOKEN) goes out as
+`Authorization: Bearer`. A 401 raises JudgeUnauthorized at once: a wrong token is
+the same on every worker and every retry, and silent None rewards would hide it.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,6 +22,7 @@ import httpx
 from tenacity import RetryError, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from judge.jobs import BadJob
+from judge.server import TOKEN_CHARS, TOKEN_ENV
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +33,10 @@ class WorkerUnavailable(Exception):
 
 class NoWorkerLeft(Exception):
     """Every worker has been dropped."""
+
+
+class JudgeUnauthorized(RuntimeError):
+    """A worker refused the token (HTTP 401): a configuration error, not a worker failure."""
 
 
 @dataclass
@@ -47,9 +57,14 @@ class RemoteJudge:
         max_failures: int = 3,
         concurrency: int = 64,
         backoff: float = 0.2,
+        token: str | None = None,
     ) -> None:
         if not urls:
             raise ValueError("RemoteJudge needs at least one worker URL")
+        token = os.environ.get(TOKEN_ENV, "") if token is None else token
+        if token and not TOKEN_CHARS.fullmatch(token):
+            raise ValueError("the judge token must be printable ASCII without spaces")
+        self.has_token = bool(token)
         self.workers = [WorkerState(url.rstrip("/")) for url in urls]
         self.attempts = attempts
         self.max_failures = max_failures
@@ -57,7 +72,8 @@ class RemoteJudge:
         self.backoff = backoff
         self.lock = threading.Lock()
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-        self.client = httpx.Client(timeout=httpx.Timeout(timeout, connect=10.0), limits=limits)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.client = httpx.Client(timeout=httpx.Timeout(timeout, connect=10.0), limits=limits, headers=headers)
 
     @property
     def alive(self) -> list[str]:
@@ -94,6 +110,10 @@ class RemoteJudge:
         finally:
             with self.lock:
                 worker.busy -= 1
+        if response.status_code == 401:
+            sent = "the token sent differs from the worker's" if self.has_token else "no token was sent"
+            raise JudgeUnauthorized(f"judge worker {worker.url} refused the request (HTTP 401: {sent}); set "
+                                    f"{TOKEN_ENV} (or RemoteJudge(token=...)) to the worker's --token")  # fmt: skip
         if response.status_code >= 500:
             self._failed(worker, f"HTTP {response.status_code}")
             raise WorkerUnavailable(worker.url)
@@ -105,7 +125,7 @@ class RemoteJudge:
         return response.json()
 
     def submit(self, job: dict) -> dict | None:
-        """The worker's answer, or None when no worker could answer."""
+        """The worker's answer, or None when no worker could answer; BadJob and JudgeUnauthorized raise."""
         tried: set[str] = set()
         retrying = Retrying(stop=stop_after_attempt(self.attempts), reraise=False,
                             wait=wait_exponential(multiplier=self.backoff, max=5.0),

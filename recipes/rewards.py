@@ -12,7 +12,9 @@ the other rewards on the judge: where the judge failed they are None too, and th
 completion is left out instead of scoring like a wrong answer with a format bonus.
 
 Judging runs in a pool of worker processes (`judge.jobs.JobPool`) or, with
-`judge_urls`, on remote `olympicforge judge serve` workers (`judge.remote`).
+`judge_urls`, on remote `olympicforge judge serve` workers (`judge.remote`); their
+token comes from the environment (OLYMPICFORGE_JUDGE_TOKEN), not from the YAML, so
+that it is not committed or pushed with the config.
 """
 
 from __future__ import annotations
@@ -52,7 +54,11 @@ class RewardArguments:
         default="{org}/ioi-test-cases", metadata={"help": "ioi-test-cases dataset (Hub id or local folder)"}
     )
     judge_urls: list[str] | None = field(
-        default=None, metadata={"help": "remote `olympicforge judge serve` workers; default: a local process pool"}
+        default=None,
+        metadata={
+            "help": "remote `olympicforge judge serve` workers (token: env OLYMPICFORGE_JUDGE_TOKEN); "
+            "default: a local process pool"
+        },
     )
     judge_workers: int | None = field(default=None, metadata={"help": "local judge processes (default: cores)"})
     judge_timeout: float = field(default=600.0, metadata={"help": "seconds a batch of judge jobs may take"})
@@ -260,8 +266,8 @@ def soft_overlong_punishment(max_completion_length: int, soft_punish_cache: int)
 
 
 def make_judge(args: RewardArguments) -> JobPool | RemoteJudge:
-    """Remote workers when listed, else a local pool; by default the node's cores are shared
-    among the training processes on it (each rank judges its own slice of completions)."""
+    """Remote workers when listed (the token from OLYMPICFORGE_JUDGE_TOKEN), else a local pool; by default
+    the node's cores are shared among the training processes on it (each rank judges its own slice)."""
     if args.judge_urls:
         return RemoteJudge(args.judge_urls, timeout=args.judge_timeout)
     ranks_here = int(os.environ.get("LOCAL_WORLD_SIZE", "1"))

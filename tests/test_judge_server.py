@@ -20,6 +20,8 @@ from judge.remote import RemoteJudge
 from recipe_helpers import APLUSB_TESTS, CORRECT, WRONG
 
 CLI = Path(sys.executable).with_name("olympicforge")
+TOKEN = "judge-server-test-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
 # Burns ~0.3 s of CPU before answering, so that jobs are in flight when a worker dies.
 SLOW = CORRECT.replace("int main() {", "int main() { volatile long s = 0; for (long i = 0; i < 150000000; i++) s += i;")
 
@@ -36,8 +38,8 @@ def job(code: str) -> dict:
 
 
 def start_worker() -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([str(CLI), "judge", "serve", "--port", "0", "--workers", "2"], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=os.environ.copy())  # fmt: skip
+    proc = subprocess.Popen([str(CLI), "judge", "serve", "--port", "0", "--workers", "2", "--token", TOKEN],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=os.environ.copy())  # fmt: skip
     line = proc.stdout.readline()
     assert line.startswith("judge worker on http://"), line
     return proc, line.split()[3]
@@ -61,10 +63,11 @@ def test_health_judging_and_bad_jobs(workers):
     _, url = workers[0]
     health = httpx.get(f"{url}/health").json()
     assert health["status"] == "ok" and health["workers"] == 2 and health["busy"] == 0
-    answer = httpx.post(f"{url}/judge", json=job(CORRECT), timeout=60).json()
+    assert httpx.post(f"{url}/judge", json=job(CORRECT), timeout=60).status_code == 401  # no token
+    answer = httpx.post(f"{url}/judge", json=job(CORRECT), headers=AUTH, timeout=60).json()
     assert answer["status"] == "ok" and answer["verdict"] == "AC" and answer["passed"] == 3
-    assert httpx.post(f"{url}/judge", content=b"[1, 2", timeout=10).status_code == 400
-    remote = RemoteJudge([url])
+    assert httpx.post(f"{url}/judge", content=b"[1, 2", headers=AUTH, timeout=10).status_code == 400
+    remote = RemoteJudge([url], token=TOKEN)
     try:
         with pytest.raises(BadJob, match="lacks"):
             remote.submit({"kind": "ioi", "code": ""})
@@ -76,9 +79,10 @@ def test_health_judging_and_bad_jobs(workers):
 
 def test_concurrent_load_survives_a_worker_killed_midway(workers):
     urls = [url for _, url in workers]
-    remote = RemoteJudge(urls, max_failures=1, attempts=4, backoff=0.05, concurrency=12)
+    remote = RemoteJudge(urls, max_failures=1, attempts=4, backoff=0.05, concurrency=12, token=TOKEN)
     jobs = [job(SLOW if i % 2 == 0 else WRONG) for i in range(36)]
-    httpx.post(f"{urls[0]}/judge", json=job(SLOW), timeout=60)  # compile once: the cache is shared on disk
+    # compile once: the cache is shared on disk
+    httpx.post(f"{urls[0]}/judge", json=job(SLOW), headers=AUTH, timeout=60)
     victim, _ = workers[0]
     answers: list = []
     runner = threading.Thread(target=lambda: answers.extend(remote.map(jobs)))
