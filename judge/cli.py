@@ -15,6 +15,7 @@ from rich.table import Table
 from judge.batch import BatchIO
 from judge.batcheval import SubmissionJob, evaluate_many
 from judge.checkers import Checker, comparator, load_checker
+from judge.compile_flags import check_flags
 from judge.compiler import Compiler
 from judge.evaluate import SubmissionResult, default_workers, judge_submission
 from judge.loaders import load_task
@@ -158,7 +159,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     compiler = Compiler(Sandbox(backend=args.backend))
     checker = make_checker(args, compiler)
     io = BatchIO("file", args.input_name, args.output_name) if args.file_io else BatchIO()
-    flags = tuple(shlex.split(args.flags)) if args.flags is not None else None
+    flags = check_flags(shlex.split(args.flags), "--flags") if args.flags is not None else None
     console = Console(stderr=True)
     with Progress(TextColumn("judging {task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True, disable=args.json) as bar:  # fmt: skip

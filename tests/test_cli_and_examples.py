@@ -128,3 +128,32 @@ def test_demo_runs(capsys):
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert "0 verdict mismatch(es)" in out and "aplusb" in out
+
+
+CLI_ENV_LOGS = ("-vv",)  # debug logging on: every log line must still go to stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["judge", "run", "--source", str(APLUSB / "solutions" / "overflow.cpp"), "--tests", str(APLUSB / "tests"),
+         "--backend", "rlimit", "--json"],  # the rlimit backend logs its lower fidelity as a warning
+        ["judge", "task", str(REPO / "examples" / "ioi" / "2024" / "day2" / "relay"),
+         str(REPO / "examples" / "ioi" / "2024" / "day2" / "relay" / "solutions" / "model_solution" / "binary.cpp"),
+         "--json"],
+    ],
+    ids=["judge-run", "judge-task"],
+)  # fmt: skip
+def test_json_mode_prints_only_json_on_stdout(args):
+    cli = REPO / ".venv" / "bin" / "olympicforge"
+    done = subprocess.run([str(cli), *CLI_ENV_LOGS, *args], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    json.loads(done.stdout)  # the whole of stdout, nothing before or after
+    assert done.stderr.strip(), "the logs went somewhere: stderr"
+
+
+def test_a_refused_compiler_flag_is_one_line_naming_the_flag(capsys):
+    code, _, err = run_cli(capsys, "judge", "run", "--source", str(APLUSB / "solutions" / "overflow.cpp"),
+                           "--tests", str(APLUSB / "tests"), "--flags", "-O2 -wrapper /bin/sh,-c,id")  # fmt: skip
+    assert code == 2
+    assert err.count("\n") == 1 and "--flags" in err and "'-wrapper'" in err

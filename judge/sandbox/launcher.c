@@ -364,7 +364,10 @@ static void bind_into_root(const char *src, const char *dst, int rw) {
 
 static void build_root(void) {
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) child_fail(20);
-    if (mount("none", o.root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")) child_fail(21);
+    /* one tmpfs for the root's mount points and the program's /tmp: its size bounds the scratch */
+    char root_opts[96];
+    snprintf(root_opts, sizeof root_opts, "size=%ldk,nr_inodes=%d,mode=755", 1024 + o.tmp_kb, 4096);
+    if (mount("none", o.root, "tmpfs", MS_NOSUID | MS_NODEV, root_opts)) child_fail(21);
     for (int i = 0; i < o.nbinds; i++) bind_into_root(o.binds[i].src, o.binds[i].dst, o.binds[i].rw);
     const char *devs[] = {"/dev/null", "/dev/zero", "/dev/urandom", "/dev/random"};
     for (int i = 0; i < 4; i++) bind_into_root(devs[i], devs[i], 1);
@@ -377,12 +380,11 @@ static void build_root(void) {
     }
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s/tmp", o.root);
-    mkdir(tmp, 01777); /* without --tmp-kb it stays on the root, which ends read-only */
-    if (o.tmp_kb > 0) {
-        char opts[64];
-        snprintf(opts, sizeof opts, "size=%ldk,nr_inodes=4096,mode=1777", o.tmp_kb);
-        if (mount("none", tmp, "tmpfs", MS_NOSUID | MS_NODEV, opts)) child_fail(27);
-    }
+    mkdir(tmp, 01777);
+    chmod(tmp, 01777);
+    /* a mount of its own, so it stays writable when the root is made read-only below
+     * (cheaper than a second tmpfs); without --tmp-kb it stays read-only with the root */
+    if (o.tmp_kb > 0 && mount(tmp, tmp, NULL, MS_BIND, NULL)) child_fail(27);
     if (chdir(o.root)) child_fail(22);
     if (syscall(SYS_pivot_root, ".", ".")) child_fail(23);
     if (umount2(".", MNT_DETACH)) child_fail(24);
