@@ -106,7 +106,7 @@ class _Canonical:
                 lead, trail = text[:1] == SPACE, text[-1:] == SPACE
                 text = text.strip(SPACE)
                 if not text:  # whitespace only, no newline
-                    space_pending = space_pending or lead
+                    space_pending = True
                     continue
                 body = text.rstrip(NL) if self.lines else text
                 if not body:  # newlines only
