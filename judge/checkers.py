@@ -26,6 +26,7 @@ SHOWN = 60  # characters of a differing token/line shown in messages
 SNIPPET = 4 * SHOWN + 8  # bytes that always decode to the first SHOWN characters (UTF-8: at most 4 bytes each)
 MAX_NUMBER = 4096  # bytes: a longer token is never read as a number, so FloatDiff needs no more of it
 PREFIX = max(SNIPPET, MAX_NUMBER + 1)  # bytes kept of the line/token being compared
+BATCH = 64 << 10  # bytes of tokens FloatDiff splits at once when they keep differing as bytes
 CHECKER_OUTPUT = 64 << 10  # bytes read of an external checker's stdout and stderr (checkers may be model-written)
 
 
@@ -93,12 +94,19 @@ class _Canonical:
         owed = 0
         with path.open("rb") as handle:
             while chunk := handle.read(CHUNK):
-                newlines += chunk.count(NL)
-                ends_open = chunk[-1:] != NL
+                here = chunk.count(NL) if self.lines else 0
+                newlines, ends_open = newlines + here, chunk[-1:] != NL
+                if chunk.isspace():  # blank lines, b"\r" floods: one C pass
+                    if here:
+                        owed += here
+                        line_open = space_pending = False
+                    else:
+                        space_pending = True
+                    continue
                 text = chunk.translate(table)
                 while b"  " in text:  # no Python loop per run: each pass halves every run of spaces
                     text = text.replace(b"  ", b" ")
-                if self.lines:
+                if here:
                     if b" \n" in text:
                         text = text.replace(b" \n", NL)
                     if b"\n " in text:
@@ -142,19 +150,24 @@ class _Canonical:
     def at_separator(self) -> bool:
         return self.buf[self.pos] == self.sep[0]
 
+    def ensure(self, size: int) -> None:
+        """Buffers at least `size` unread bytes unless the stream ends first."""
+        parts, have = [self.buf[self.pos :]], len(self.buf) - self.pos
+        while have < size and (piece := self._pull()) is not None:
+            parts.append(piece)
+            have += len(piece)
+        if len(parts) > 1:
+            self.buf, self.pos = b"".join(parts), 0
+
     def head(self, limit: int) -> tuple[bytes, bool]:
         """The rest of the current unit, at most `limit` bytes, and whether it ends within them."""
-        while True:
-            end = min(len(self.buf), self.pos + limit)
-            cut = self.buf.find(self.sep, self.pos, end)
-            if cut >= 0:
-                return self.buf[self.pos : cut], True
-            if end - self.pos >= limit:
-                return self.buf[self.pos : end], False
-            piece = self._pull()
-            if piece is None:
-                return self.buf[self.pos :], True
-            self.buf, self.pos = self.buf[self.pos :] + piece, 0
+        if len(self.buf) - self.pos < limit:
+            self.ensure(limit)
+        end = min(len(self.buf), self.pos + limit)
+        cut = self.buf.find(self.sep, self.pos, end)
+        if cut >= 0:
+            return self.buf[self.pos : cut], True
+        return self.buf[self.pos : end], end - self.pos < limit  # fewer bytes left: the stream ended
 
     def skip_separators(self) -> int:
         """Skips the run of separators here (it may be millions of blank lines long)."""
@@ -224,10 +237,16 @@ def _first_mismatch(a: _Canonical, b: _Canonical, same: Tolerance | None) -> tup
         elif len(prefix) < PREFIX:
             prefix += data[: PREFIX - len(prefix)]
 
+    tolerated = False  # the last token differed as bytes but was accepted: more may follow
     while True:
         has_a, has_b = a.fill(), b.fill()
         if not (has_a or has_b):
             return None
+        if tolerated and has_a and has_b:
+            tolerated, taken = False, _tolerated_run(a, b, same)
+            if taken:  # both stand at a separator again, so `prefix` is not read before it is reset
+                number += taken
+                continue
         if has_a and has_b:
             size = min(width, len(a.buf) - a.pos, len(b.buf) - b.pos)
             x, y = a.buf[a.pos : a.pos + size], b.buf[b.pos : b.pos + size]
@@ -250,10 +269,41 @@ def _first_mismatch(a: _Canonical, b: _Canonical, same: Tolerance | None) -> tup
             tokens = [_unit(side, has, number, prefix, MAX_NUMBER + 1 - len(prefix))
                       for side, has in ((a, has_a), (b, has_b))]  # fmt: skip
             if None not in tokens and same(prefix + tokens[0], prefix + tokens[1]):
-                a.pos, b.pos = a.pos + len(tokens[0]), b.pos + len(tokens[1])
+                a.pos, b.pos, tolerated = a.pos + len(tokens[0]), b.pos + len(tokens[1]), True
                 continue
         shown = [_shown(side, has, number, prefix) for side, has in ((a, has_a), (b, has_b))]
         return number, shown[0], shown[1]
+
+
+def _tolerated_run(a: _Canonical, b: _Canonical, same: Tolerance) -> int:
+    """FloatDiff's fast path where tokens keep differing as bytes (`0.5` vs `0.50000001`):
+    both streams stand at a separator; the complete tokens of the next BATCH bytes are split
+    and compared pairwise, up to the first pair not accepted or a run of byte-equal pairs
+    (where slice comparison is faster). Returns how many pairs were consumed."""
+    for side in (a, b):
+        if len(side.buf) - side.pos < BATCH:
+            side.ensure(BATCH)
+    cuts = [side.buf.rfind(SPACE, side.pos + 1, side.pos + BATCH) for side in (a, b)]
+    if min(cuts) < 0:
+        return 0
+    xs, ys = a.buf[a.pos + 1 : cuts[0]].split(SPACE), b.buf[b.pos + 1 : cuts[1]].split(SPACE)
+    count = min(len(xs), len(ys))
+    if max(map(len, xs[:count]), default=0) > MAX_NUMBER or max(map(len, ys[:count]), default=0) > MAX_NUMBER:
+        count = min(i for i in range(count) if len(xs[i]) > MAX_NUMBER or len(ys[i]) > MAX_NUMBER)
+    taken = equal_run = 0
+    for x, y in zip(xs[:count], ys[:count], strict=True):
+        if x == y:
+            equal_run += 1
+            if equal_run > 32:
+                break
+        elif same(x, y):
+            equal_run = 0
+        else:
+            break  # the token-by-token path says why
+        taken += 1
+    a.pos += sum(map(len, xs[:taken])) + taken
+    b.pos += sum(map(len, ys[:taken])) + taken
+    return taken
 
 
 def _unit(side: _Canonical, has: bool, number: int, prefix: bytes, limit: int) -> bytes | None:
@@ -311,9 +361,8 @@ class FloatDiff(TokenDiff):
             want, have = float(expected), float(got)
         except ValueError:
             return False
-        if not (math.isfinite(want) and math.isfinite(have)):
-            return False
-        return abs(want - have) <= max(self.abs_tol, self.rel_tol * abs(want))
+        difference = abs(want - have)  # nan or inf when either is not finite: never equal
+        return difference < math.inf and (difference <= self.abs_tol or difference <= self.rel_tol * abs(want))
 
 
 _CMS_MESSAGES = {

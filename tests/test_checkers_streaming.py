@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from judge import checkers
 from judge.checkers import SHOWN, FloatDiff, TokenDiff, WhiteDiff
 
 ALPHABET = [b"a", b"1", b"1.0", b" ", b"\t", b"\r", b"\x0b", b"\x0c", b"\n"]
@@ -48,9 +49,12 @@ def reference_tokens(answer: bytes, output: bytes, same=bytes.__eq__) -> str:
     return "Output is correct"
 
 
-def reference_float(expected: bytes, got: bytes, tol: float = 1e-6) -> bool:
+def reference_float(expected: bytes, got: bytes, tol: float = 1e-6, longest: int = 4096) -> bool:
+    """FloatDiff's rule; a token over `longest` bytes is never a number."""
     if expected == got:
         return True
+    if max(len(expected), len(got)) > longest:
+        return False
     try:
         want, have = float(expected), float(got)
     except ValueError:
@@ -134,3 +138,63 @@ def test_long_lines_snippets_and_tolerance_match_the_reference(tmp_path, monkeyp
     characters or broken UTF-8, and numbers on both sides of FloatDiff's tolerance."""
     monkeypatch.setattr("judge.checkers.CHUNK", chunk)
     assert agree(tmp_path, pairs(100 + chunk, 300, ALPHABET + RICH, 30)) > 50
+
+
+def float_pairs(seed: int, count: int):
+    """Numbers printed again in other formats (inside and outside the tolerance), words,
+    non-finite values and long digit strings, with random whitespace."""
+    rng = random.Random(seed)
+    values = [0.5, 1.0, 123456.0, 1e-7, -3.25, 0.0, 1 / 3]
+    for _ in range(count):
+        picked = [rng.choice(values) for _ in range(rng.randrange(0, 40))]
+        answer, output = [], []
+        bad = rng.choice([0.0, 0.0, 0.02, 0.2])  # how often a token is out of tolerance or a word
+        for value in picked:
+            answer.append(repr(value).encode())
+            roll = rng.random()
+            if roll < 0.3:
+                output.append(answer[-1])
+            elif roll < 1 - bad:
+                output.append(f"{value * (1 + rng.choice([0.0, 1e-7, -5e-7])) + rng.choice([0.0, 5e-7]):.9f}".encode())
+            elif roll < 1 - bad / 2:
+                wobble = value * (1 + rng.choice([1e-7, 2e-6])) + rng.choice([0.0, 3e-6])
+                output.append(f"{wobble:.{rng.randrange(0, 12)}f}".encode())
+            else:
+                output.append(
+                    rng.choice([b"YES", b"nan", b"inf", b"-inf", b"1_0", b"0" * 9 + b"1", b"1" * 12, b"2" * 20])
+                )
+        if picked and rng.random() < 0.2:
+            (answer if rng.random() < 0.5 else output).pop(rng.randrange(len(picked)))
+
+        def spaced(tokens: list[bytes]) -> bytes:
+            return b"".join(t + rng.choice([b" ", b"\n", b" \r\n", b"\t\t"]) for t in tokens)
+
+        yield spaced(answer), spaced(output)
+
+
+@pytest.mark.parametrize(
+    "chunk,batch,longest", [(1, 24, 12), (3, 13, 12), (7, 16, 4096), (64, 40, 16), (1 << 20, 64 << 10, 4096)]
+)
+def test_float_diff_batches_match_the_reference(tmp_path, monkeypatch, chunk, batch, longest):
+    """Runs of tokens that differ as bytes go through FloatDiff's batch path: same answers."""
+    monkeypatch.setattr("judge.checkers.CHUNK", chunk)
+    monkeypatch.setattr("judge.checkers.BATCH", batch)
+    monkeypatch.setattr("judge.checkers.MAX_NUMBER", longest)
+    given, answer_file, output_file = tmp_path / "in", tmp_path / "ans", tmp_path / "out"
+    given.write_bytes(b"")
+    batched, run = [0], checkers._tolerated_run
+
+    def counted(*args):
+        taken = run(*args)
+        batched[0] += taken
+        return taken
+
+    monkeypatch.setattr("judge.checkers._tolerated_run", counted)
+    accepted = 0
+    for answer, output in float_pairs(chunk + batch, 400):
+        answer_file.write_bytes(answer)
+        output_file.write_bytes(output)
+        expected = reference_tokens(answer, output, lambda x, y: reference_float(x, y, longest=longest))
+        assert FloatDiff().check(given, answer_file, output_file).message == expected, (answer, output)
+        accepted += expected == "Output is correct"
+    assert accepted > 30 and batched[0] > 200  # the batch path took many tokens
