@@ -104,18 +104,17 @@ class _Canonical:
                         space_pending = True
                     continue
                 text = chunk.translate(table)
-                while b"  " in text:  # no Python loop per run: each pass halves every run of spaces
-                    text = text.replace(b"  ", b" ")
-                if here:
-                    if b" \n" in text:
-                        text = text.replace(b" \n", NL)
-                    if b"\n " in text:
-                        text = text.replace(b"\n ", NL)
                 lead, trail = text[:1] == SPACE, text[-1:] == SPACE
-                text = text.strip(SPACE)
-                if not text:  # whitespace only, no newline
-                    space_pending = True
-                    continue
+                if SPACE in text:  # else (say b"1\n1\n...") the chunk is canonical already
+                    while b"  " in text:  # no Python loop per run: each pass halves every run of spaces
+                        text = text.replace(b"  ", b" ")
+                    if here:
+                        if b" \n" in text:
+                            text = text.replace(b" \n", NL)
+                        if b"\n " in text:
+                            text = text.replace(b"\n ", NL)
+                    lead, trail = text[:1] == SPACE, text[-1:] == SPACE
+                    text = text.strip(SPACE)
                 body = text.rstrip(NL) if self.lines else text
                 if not body:  # newlines only
                     owed += len(text)
