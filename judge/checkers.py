@@ -421,8 +421,7 @@ class ExternalChecker(Checker):
             run = self.sandbox.run(
                 argv, work_dir=box, limits=self.limits, stdout=out, stderr=err, binds=[*binds, *files.values()]
             )
-            stdout = out.read_text(errors="replace") if out.exists() else ""
-            stderr = err.read_text(errors="replace") if err.exists() else ""
+            stdout, stderr = _read_prefix(out), _read_prefix(err)
         exited = run.status == RunStatus.OK or (run.status == RunStatus.RUNTIME_ERROR and run.exit_code is not None)
         if not exited:
             return _judge_error(f"checker failed: {run.status}: {run.message}; {stderr.strip()[:300]}")
@@ -457,6 +456,16 @@ class ExternalChecker(Checker):
         if code == TESTLIB_FAIL:
             return _judge_error(f"checker failed (testlib exit 3): {message}")
         return _judge_error(f"checker exited with unknown code {code}: {message}")
+
+
+def _read_prefix(path: Path) -> str:
+    """The first CHECKER_OUTPUT bytes of a checker's stdout or stderr, decoded: a checker
+    may print up to its file-size limit, and only its first lines are ever read."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(CHECKER_OUTPUT).decode(errors="replace")
+    except FileNotFoundError:
+        return ""
 
 
 def _world_readable(path: Path, copy: Path) -> Path:
