@@ -9,7 +9,9 @@
   compile per (submission, test), as sandbox-service harnesses do;
 - Codeforces page parsing throughput on the shared fixtures;
 - GRPO rewards: completions judged per second by `cf_code` through the local
-  process pool (1 and 2 workers) and through one `judge serve` worker over HTTP.
+  process pool (1 and 2 workers) and through one `judge serve` worker over HTTP;
+- comparators: MB/s of WhiteDiff, TokenDiff and FloatDiff on one 63 MiB line
+  `a a a ...` (checked against itself, so read whole), and the time to reject it.
 
 Writes the numbers to a JSON file (default bench/results.json) and prints a table.
 """
@@ -36,6 +38,7 @@ from rich.table import Table  # noqa: E402
 from builders.codeforces_parser import parse_page  # noqa: E402
 from judge.batch import run_batch_test  # noqa: E402
 from judge.batcheval import SubmissionJob, evaluate_many  # noqa: E402
+from judge.checkers import FloatDiff, TokenDiff, WhiteDiff  # noqa: E402
 from judge.compiler import CompileOptions, Compiler, SourceFile, precompiled_header  # noqa: E402
 from judge.evaluate import judge_submission  # noqa: E402
 from judge.loaders import load_task  # noqa: E402
@@ -239,6 +242,26 @@ def bench_rewards(completions: int) -> dict:
     return figures
 
 
+def bench_comparators(work: Path) -> dict:
+    """The built-in comparators on the 63 MiB one-line attack: MB/s when it is the answer
+    too (both files read whole), and ms to reject it against the answer `a`."""
+    line, answer, given = work / "line.out", work / "a.ans", work / "empty.in"
+    block = b"a " * (2 << 20)
+    with line.open("wb") as handle:
+        for _ in range(63 // 4):
+            handle.write(block)
+        handle.write(block[: (3 << 20) - 1] + b"\n")
+    answer.write_bytes(b"a\n")
+    given.write_bytes(b"")
+    figures = {"line_mib": round(line.stat().st_size / (1 << 20), 1)}
+    for name, checker in (("whitediff", WhiteDiff()), ("tokens", TokenDiff()), ("float", FloatDiff())):
+        started = time.perf_counter()
+        assert checker.check(given, line, line).verdict == "AC"
+        figures[f"{name}_mb_per_s"] = round(line.stat().st_size / 1e6 / (time.perf_counter() - started), 1)
+        figures[f"{name}_reject_ms"] = round(median_ms(lambda c=checker: c.check(given, answer, line), 5), 2)
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("bench/results.json"))
@@ -267,6 +290,8 @@ def main() -> int:
             ioi = bench_ioi_batch(sandbox, work, args.ioi_submissions, args.ioi_baseline_submissions)
         with console.status(f"GRPO rewards: {args.reward_completions} completions, pool and judge serve"):
             rewards = bench_rewards(args.reward_completions)
+        with console.status("comparators on a 63 MiB line"):
+            comparators = bench_comparators(work)
     results = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": platform.platform()},
         "sandbox_backend": sandbox.info.name,
@@ -276,6 +301,7 @@ def main() -> int:
         "ioi_batch_vs_compile_per_test": ioi,
         "codeforces_parse": parse,
         "grpo_rewards": rewards,
+        "comparators_63_mib_line": comparators,
     }
     atomic_write_bytes(args.out, (json.dumps(results, indent=2) + "\n").encode())
     table = Table(title=f"olympicforge judge benchmark ({sandbox.info.name})")
@@ -298,6 +324,8 @@ def main() -> int:
         table.add_row(f"Codeforces parse {key}", str(value))
     for key, value in rewards.items():
         table.add_row(f"cf_code reward {key}", str(value))
+    for key, value in comparators.items():
+        table.add_row(f"comparators {key}", str(value))
     console.print(table)
     console.print(f"written to {args.out}")
     return 0
