@@ -10,15 +10,16 @@ from __future__ import annotations
 import math
 import re
 import shutil
-import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from judge.compiler import Compiler, Executable, Language, SourceFile
+from judge.paths import read_head
 from judge.sandbox import Bind, RunLimits, RunStatus, Sandbox, default_sandbox
 from judge.verdicts import Verdict, verdict_for_outcome
+from judge.workdir import private_dir
 
 CHECKER_LIMITS = RunLimits(cpu_time=10.0, wall_time=30.0, memory=1 << 30, processes=8, file_size=16 << 20)
 CHUNK = 1 << 20  # bytes read at a time: a comparator's memory is a small multiple of this, whatever the file
@@ -408,20 +409,21 @@ class ExternalChecker(Checker):
         self.limits, self.max_points = limits, max_points
 
     def check(self, input_file: Path, answer_file: Path, output_file: Path) -> CheckResult:
-        with tempfile.TemporaryDirectory(prefix="checker-") as tmp:
+        with private_dir("checker-") as tmp:
             given = {"input": input_file, "answer": answer_file, "output": output_file}
-            files = {name: Bind(_world_readable(path, Path(tmp) / name), f"/data/{name}")
+            files = {name: Bind(_world_readable(path, tmp / name), f"/data/{name}")
                      for name, path in given.items()}  # fmt: skip
             seen = {name: self.sandbox.program_path(bind) for name, bind in files.items()}
             order = ("input", "output", "answer") if self.protocol == "testlib" else ("input", "answer", "output")
             argv, binds = self.executable.launch(self.sandbox, tuple(seen[name] for name in order))
-            box = Path(tmp) / "box"
+            box = tmp / "box"
             box.mkdir()
-            out, err = Path(tmp) / "stdout", Path(tmp) / "stderr"
+            out, err = tmp / "stdout", tmp / "stderr"
             run = self.sandbox.run(
                 argv, work_dir=box, limits=self.limits, stdout=out, stderr=err, binds=[*binds, *files.values()]
             )
-            stdout, stderr = _read_prefix(out), _read_prefix(err)
+            stdout = read_head(out, CHECKER_OUTPUT).decode(errors="replace")
+            stderr = read_head(err, CHECKER_OUTPUT).decode(errors="replace")
         exited = run.status == RunStatus.OK or (run.status == RunStatus.RUNTIME_ERROR and run.exit_code is not None)
         if not exited:
             return _judge_error(f"checker failed: {run.status}: {run.message}; {stderr.strip()[:300]}")
@@ -456,16 +458,6 @@ class ExternalChecker(Checker):
         if code == TESTLIB_FAIL:
             return _judge_error(f"checker failed (testlib exit 3): {message}")
         return _judge_error(f"checker exited with unknown code {code}: {message}")
-
-
-def _read_prefix(path: Path) -> str:
-    """The first CHECKER_OUTPUT bytes of a checker's stdout or stderr, decoded: a checker
-    may print up to its file-size limit, and only its first lines are ever read."""
-    try:
-        with path.open("rb") as handle:
-            return handle.read(CHECKER_OUTPUT).decode(errors="replace")
-    except FileNotFoundError:
-        return ""
 
 
 def _world_readable(path: Path, copy: Path) -> Path:

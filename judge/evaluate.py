@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from judge.compiler import Compiler, CompileResult, Language, SourceFile
 from judge.sandbox import RunLimits
 from judge.testset import TestCase
 from judge.verdicts import Verdict
+from judge.workdir import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -127,8 +127,7 @@ def judge_on_pairs(code: str, language: str, pairs: list[dict], time_limit: floa
     """Judge code on in-memory {input, output} pairs (Codeforces rows: examples, official
     tests) with token comparison, as Codeforces checkers mostly do. `language`: cpp | python."""
     suffix = {"cpp": ".cpp", "python": ".py"}[language]
-    with tempfile.TemporaryDirectory(prefix="olympicforge-pairs-") as tmp:
-        folder = Path(tmp)
+    with private_dir("olympicforge-pairs-") as folder:
         source = folder / f"sol{suffix}"
         source.write_text(code)
         tests = []
