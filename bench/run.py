@@ -63,7 +63,12 @@ OVERHEAD_GOAL_MS = 2.0  # per run, median, over a bare subprocess.run of the sam
 # (label, backend, isolation, Sandbox options): the first two are the same backend before and
 # after per-run network namespaces and the syscall filter, measured side by side in one run
 OVERHEAD_SETUPS = (
-    ("before: shared netns, no seccomp", "auto", "auto", {"shared_netns": True, "syscall_filter": False}),
+    (
+        "before: shared netns, no seccomp",
+        "auto",
+        "auto",
+        {"shared_netns": True, "syscall_filter": False, "fork_server": False},
+    ),
     ("now: per-run netns + seccomp", "auto", "auto", {}),
     ("rlimit, namespaces", "rlimit", "namespaces", {}),
     ("rlimit, no isolation", "rlimit", "none", {}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from pathlib import Path
@@ -94,3 +95,55 @@ def test_network_namespace_holder_outlives_the_thread_that_started_it(tmp_path):
         assert box._netns_holder is holder
     finally:
         box.close()
+
+
+def test_the_fork_server_answers_each_caller_and_survives_being_killed(tmp_path):
+    """Runs from many threads through one fork server each get their own answer; a
+    killed server is the judge's failure for the runs in flight (JE), and the next
+    run starts a new one."""
+    box = Sandbox()
+    try:
+
+        def run(index: int) -> str:
+            work = tmp_path / f"box{index}"
+            work.mkdir()
+            out = tmp_path / f"out{index}"
+            result = box.run(["/bin/sh", "-c", f"echo {index}; exit {index % 3}"], work_dir=work,
+                             limits=RunLimits(), stdout=out)  # fmt: skip
+            return f"{out.read_text().strip()}:{result.exit_code}"
+
+        answers: dict[int, str] = {}
+        threads = [threading.Thread(target=lambda i=i: answers.update({i: run(i)})) for i in range(12)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert answers == {i: f"{i}:{i % 3}" for i in range(12)}
+        server = box._fork_server
+        assert server is not None and server.alive
+        work = tmp_path / "slow"
+        work.mkdir()
+        slow = box.start(["/bin/sleep", "2"], work_dir=work, limits=RunLimits(cpu_time=1.0, wall_time=5.0))
+        server.proc.kill()
+        with pytest.raises(SandboxError, match="fork server"):
+            slow.wait()
+        assert run(99) == "99:0" and box._fork_server is not server
+    finally:
+        box.close()
+
+
+def test_every_denied_syscall_answers_eperm(judge_code):
+    """The filter list in the launcher, call by call: each is EPERM inside (outside,
+    most of these calls with zero arguments answer EFAULT, EINVAL or even succeed)."""
+    source = (Path(__file__).resolve().parents[1] / "judge" / "sandbox" / "launcher.c").read_text()
+    table = source[source.index("denied_syscalls[] = {") : source.index("};", source.index("denied_syscalls[] = {"))]
+    names = sorted(set(re.findall(r"__NR_(\w+)", table)))
+    assert len(names) > 50
+    checks = "\n".join(
+        f"#ifdef __NR_{n}\n  errno = 0; if (syscall(__NR_{n}, 0, 0, 0, 0, 0, 0) != -1 || errno != EPERM) "
+        f'std::printf("{n} %d\\n", errno);\n#endif'
+        for n in names
+    )
+    code = f'#include <cerrno>\n#include <cstdio>\n#include <sys/syscall.h>\n#include <unistd.h>\nint main(){{\n{checks}\n  std::puts("all EPERM");\n}}'
+    result = judge_code(code, [("", "all EPERM\n")])
+    assert [str(t.verdict) for t in result.tests] == ["AC"], result.tests[0].message

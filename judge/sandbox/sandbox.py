@@ -20,6 +20,7 @@ from pathlib import Path
 
 from judge.paths import cache_dir
 from judge.sandbox import cgroups
+from judge.sandbox.forkserver import DirectLaunch, ForkServer, Launch, LaunchFailed
 from judge.sandbox.launcher_build import launcher_path
 
 log = logging.getLogger(__name__)
@@ -113,15 +114,24 @@ def signal_name(number: int) -> str:
 class Sandbox:
     """Runs processes under limits. Thread-safe: every run is its own launcher process.
 
-    `shared_netns` and `syscall_filter=False` bring back the cheaper, weaker setup
-    of earlier versions (one network namespace for every run, no seccomp filter);
-    they exist so that `make bench` can measure what the isolation costs."""
+    Runs go through one fork server (see forkserver.py) unless `fork_server=False`.
+    `shared_netns=True`, `syscall_filter=False` and `fork_server=False` together bring
+    back the weaker setup of earlier versions (one network namespace for every run,
+    no seccomp filter, an exec per run); they exist so that `make bench` can measure
+    what the isolation costs."""
 
     def __init__(
-        self, backend: str = "auto", isolation: str = "auto", *, shared_netns: bool = False, syscall_filter: bool = True
+        self,
+        backend: str = "auto",
+        isolation: str = "auto",
+        *,
+        shared_netns: bool = False,
+        syscall_filter: bool = True,
+        fork_server: bool = True,
     ) -> None:
         self.launcher = launcher_path()
-        self.shared_netns, self.syscall_filter = shared_netns, syscall_filter
+        self.shared_netns, self.syscall_filter, self.use_fork_server = shared_netns, syscall_filter, fork_server
+        self._fork_server: ForkServer | None = None
         self.cgroup = self._choose_cgroup(backend)
         if self.cgroup is not None and cgroups.remove_stale_runs(self.cgroup):
             log.info("removed run cgroups left by launchers that died")
@@ -198,8 +208,22 @@ class Sandbox:
                 self._netns_holder = holder
             return f"/proc/{self._netns_holder.pid}/ns/net"
 
+    def _launch(self, command: list[str]) -> Launch:
+        if not self.use_fork_server:
+            return DirectLaunch(command)
+        with self._lock:
+            if self._fork_server is None or not self._fork_server.alive:
+                if self._fork_server is not None:
+                    log.warning("the sandbox fork server ended: starting a new one")
+                self._fork_server = ForkServer(self.launcher)
+            server = self._fork_server
+        return server.submit(command[1:])
+
     def close(self) -> None:
         with self._lock:
+            if self._fork_server is not None:
+                self._fork_server.close()
+                self._fork_server = None
             if self._netns_holder is not None:
                 self._netns_holder.kill()
                 self._netns_holder.wait()
@@ -275,9 +299,12 @@ class Sandbox:
     def start(self, argv: list[str], *, work_dir: Path, limits: RunLimits, **kwargs) -> RunningProcess:
         """Start a run without waiting: several runs talk to each other (Communication tasks)."""
         cmd = self.command(argv, work_dir=work_dir, limits=limits, **kwargs)
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            launch = self._launch(cmd)
+        except LaunchFailed as exc:
+            raise SandboxError(str(exc)) from None
         outputs = [kwargs.get("stdout"), kwargs.get("stderr"), *(work_dir / n for n in kwargs.get("writable", ()))]
-        return RunningProcess(self, proc, limits, [p for p in outputs if p is not None], kwargs.get("stderr"))
+        return RunningProcess(self, launch, limits, [p for p in outputs if p is not None], kwargs.get("stderr"))
 
     def _classify(self, raw: dict, limits: RunLimits, outputs: list[Path], stderr: Path | None) -> RunResult:
         backend = self.info.name
@@ -327,22 +354,22 @@ class RunningProcess:
     """A run in progress; `wait()` gives its RunResult."""
 
     def __init__(
-        self, sandbox: Sandbox, proc: subprocess.Popen, limits: RunLimits, outputs: list[Path], stderr: Path | None
+        self, sandbox: Sandbox, launch: Launch, limits: RunLimits, outputs: list[Path], stderr: Path | None
     ) -> None:
-        self.sandbox, self.proc, self.limits = sandbox, proc, limits
+        self.sandbox, self.launch, self.limits = sandbox, launch, limits
         self.outputs, self.stderr = outputs, stderr
 
     def done(self) -> bool:
-        return self.proc.poll() is not None
+        return self.launch.done()
 
     def wait(self) -> RunResult:
-        out, err = self.proc.communicate()
         try:
+            out = self.launch.answer()
             raw = json.loads(out)
+        except LaunchFailed as exc:
+            raise SandboxError(str(exc)) from None
         except json.JSONDecodeError:
-            raise SandboxError(
-                f"sandbox launcher failed (exit {self.proc.returncode}): {out[-500:]} {err[-500:]}"
-            ) from None
+            raise SandboxError(f"sandbox launcher answered no JSON: {out[-500:]}") from None
         if not raw.get("ok"):
             raise SandboxError(f"sandbox launcher: {raw.get('error')}")
         return self.sandbox._classify(raw, self.limits, self.outputs, self.stderr)
