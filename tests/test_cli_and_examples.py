@@ -46,7 +46,8 @@ def test_human_output_has_a_row_per_test_and_a_summary(capsys):
 
 def test_limits_from_the_command_line(capsys):
     code, out, _ = run_cli(capsys, "judge", "run", "--source", str(APLUSB / "solutions" / "hungry.cpp"),
-                           "--tests", str(APLUSB / "tests"), "--memory-limit", "1024", "--json")  # fmt: skip
+                           "--tests", str(APLUSB / "tests"), "--memory-limit", "1024", "--time-limit", "3",
+                           "--json")  # fmt: skip
     assert code == 0
     assert {t["verdict"] for t in json.loads(out)["tests"]} == {"AC"}
 

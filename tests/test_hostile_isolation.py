@@ -6,7 +6,6 @@ folder, host disk and judge RSS within bounds, an A+B accepted afterwards)."""
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -221,8 +220,7 @@ def test_remove_tree_handles_any_depth_and_read_only_folders(tmp_path):
 
 
 def test_no_leftover_scratch_folders_after_a_killed_program(judge_code, unharmed):
+    before = set(Path(tempfile.gettempdir()).glob("olympicforge-run-*"))
     result = judge_code("#include <unistd.h>\nint main(){ for (;;) fork(); }")
     assert verdicts(result) == ["TLE"]
-    leftovers = [p for p in Path(tempfile.gettempdir()).glob("olympicforge-run-*")]
-    assert leftovers == []
-    assert shutil.disk_usage(tempfile.gettempdir()).free > 0
+    assert set(Path(tempfile.gettempdir()).glob("olympicforge-run-*")) - before == set()
