@@ -39,7 +39,7 @@ from builders.codeforces_parser import parse_page  # noqa: E402
 from judge.batch import run_batch_test  # noqa: E402
 from judge.batcheval import SubmissionJob, evaluate_many  # noqa: E402
 from judge.checkers import FloatDiff, TokenDiff, WhiteDiff  # noqa: E402
-from judge.compiler import CompileOptions, Compiler, SourceFile, precompiled_header  # noqa: E402
+from judge.compile import CompileOptions, Compiler, SourceFile, precompiled_header  # noqa: E402
 from judge.evaluate import judge_submission  # noqa: E402
 from judge.loaders import load_task  # noqa: E402
 from judge.paths import atomic_write_bytes  # noqa: E402

@@ -22,7 +22,7 @@ from builders.hub_writer import HubLayout, prepare_out, publish
 from builders.ioi_packages import IoiPackage, discover, load_package
 from cards.card import CardSpec
 from judge.cli import wide_console
-from judge.compiler import Compiler
+from judge.compile import Compiler
 from judge.evaluate import default_workers
 from judge.task import PackageError
 

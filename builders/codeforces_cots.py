@@ -38,7 +38,7 @@ from builders.generation.select import drop_exact_duplicates, shortest_and_longe
 from builders.hub_writer import HubLayout, prepare_out, publish
 from cards.card import CardSpec
 from judge.batcheval import ResultWriter
-from judge.compiler import Compiler
+from judge.compile import Compiler
 from judge.evaluate import default_workers, judge_on_pairs
 from judge.paths import read_appended_jsonl
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from datasets import Features, List, Value
 
 from builders.ioi_packages import IoiPackage
-from judge.compiler import Compiler
+from judge.compile import Compiler
 from judge.paths import read_appended_jsonl
 from judge.taskrun import Submission, TaskJudge
 from judge.verify import check_solution

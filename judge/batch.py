@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from judge.checkers import Checker
-from judge.compiler import Executable
+from judge.compile import Executable
 from judge.names import check_name
 from judge.sandbox import RunLimits, RunResult, RunStatus, Sandbox, SandboxError
 from judge.testset import TestCase

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from judge.compiler import Compiler, SourceFile
+from judge.compile import Compiler, SourceFile
 from judge.evaluate import default_workers
 from judge.paths import read_appended_jsonl
 from judge.task import Task

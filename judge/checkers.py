@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from judge.compiler import Compiler, Executable, Language, SourceFile
+from judge.compile import Compiler, Executable, Language, SourceFile
 from judge.paths import read_head
 from judge.sandbox import Bind, RunLimits, RunStatus, Sandbox, default_sandbox
 from judge.verdicts import Verdict, verdict_for_outcome

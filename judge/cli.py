@@ -15,8 +15,8 @@ from rich.table import Table
 from judge.batch import BatchIO
 from judge.batcheval import SubmissionJob, evaluate_many
 from judge.checkers import Checker, comparator, load_checker
-from judge.compile_flags import check_flags
-from judge.compiler import Compiler
+from judge.compile import Compiler
+from judge.compile.flags import check_flags
 from judge.evaluate import SubmissionResult, default_workers, judge_submission
 from judge.loaders import load_task
 from judge.sandbox import RunLimits, Sandbox

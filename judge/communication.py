@@ -28,7 +28,7 @@ from pathlib import Path
 
 from judge.batch import TestResult, judge_error
 from judge.checkers import parse_outcome
-from judge.compiler import Executable
+from judge.compile import Executable
 from judge.paths import read_head
 from judge.sandbox import Bind, RunLimits, RunResult, RunStatus, Sandbox, SandboxError
 from judge.sandbox.sandbox import RunningProcess

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from judge.batch import BatchIO, TestResult, judge_error, run_batch_test
 from judge.checkers import Checker, WhiteDiff, comparator
-from judge.compiler import Compiler, CompileResult, Language, SourceFile
+from judge.compile import Compiler, CompileResult, Language, SourceFile
 from judge.sandbox import RunLimits
 from judge.testset import TestCase
 from judge.verdicts import Verdict

@@ -28,7 +28,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 
-from judge.compiler import Compiler, SourceFile
+from judge.compile import Compiler, SourceFile
 from judge.evaluate import default_workers, judge_on_pairs
 from judge.loaders.rows import check_row_names, task_from_rows
 from judge.task import PackageError

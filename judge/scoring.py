@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from judge.batch import TestResult
-from judge.compiler import CompileResult
+from judge.compile import CompileResult
 from judge.task import ScoreType, Subtask
 from judge.verdicts import Verdict
 

@@ -123,7 +123,7 @@ class Task:
         if self.num_processes < 1:
             raise PackageError(f"{where}: num_processes must be at least 1")
         if self.compile_flags is not None:
-            from judge.compile_flags import check_flags  # lazy, as above
+            from judge.compile.flags import check_flags  # lazy, as above
 
             check_flags(self.compile_flags, f"{where}: compile flags")
 

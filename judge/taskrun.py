@@ -17,7 +17,7 @@ from pathlib import Path
 from judge.batch import BatchIO, TestResult, judge_error, run_batch_test
 from judge.checkers import Checker, ExternalChecker, WhiteDiff
 from judge.communication import run_communication_test
-from judge.compiler import Compiler, Executable, Language, SourceFile
+from judge.compile import Compiler, Executable, Language, SourceFile
 from judge.evaluate import default_workers
 from judge.names import is_safe_name, safe_extract, walk_files
 from judge.sandbox import RunLimits

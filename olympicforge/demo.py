@@ -27,7 +27,7 @@ from builders.http_fetch import Fetcher
 from judge.batch import BatchIO
 from judge.checkers import Checker, comparator, load_checker
 from judge.cli import verify_packages, wide_console
-from judge.compiler import Compiler
+from judge.compile import Compiler
 from judge.evaluate import SubmissionResult, default_workers, judge_submission
 from judge.paths import atomic_write_bytes, read_appended_jsonl
 from judge.sandbox import RunLimits

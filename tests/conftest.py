@@ -23,7 +23,7 @@ os.environ.setdefault("OLYMPICFORGE_CACHE", tempfile.mkdtemp(prefix="olympicforg
 
 from judge.batch import BatchIO  # noqa: E402
 from judge.checkers import Checker, WhiteDiff  # noqa: E402
-from judge.compiler import CompileOptions, Compiler  # noqa: E402
+from judge.compile import CompileOptions, Compiler  # noqa: E402
 from judge.evaluate import SubmissionResult, judge_submission  # noqa: E402
 from judge.sandbox import RunLimits, Sandbox  # noqa: E402
 from judge.sandbox.sandbox import UID_BASE  # noqa: E402

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from judge.compiler import SourceFile
+from judge.compile import SourceFile
 from judge.loaders import load_task
 from judge.taskrun import Submission, TaskJudge
 from judge.verdicts import Verdict

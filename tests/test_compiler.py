@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from judge.compiler import (
+from judge.compile.compiler import (
     DEFAULT_CXX_FLAGS,
     CompileOptions,
     Compiler,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from judge.compiler import SourceFile
+from judge.compile import SourceFile
 from judge.evaluate import judge_submission
 from judge.sandbox import RunLimits
 from judge.verdicts import Verdict

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from judge.compiler import SourceFile
+from judge.compile import SourceFile
 from judge.loaders import load_task
 from judge.sandbox import RunLimits
 from judge.taskrun import Submission, TaskJudge

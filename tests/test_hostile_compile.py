@@ -15,9 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from judge import compiler as compiler_module
-from judge.compile_flags import FlagError, check_flags
-from judge.compiler import CompileOptions, Compiler, SourceFile, precompiled_header
+from judge.compile import CompileOptions, Compiler, SourceFile, precompiled_header
+from judge.compile import compiler as compiler_module
+from judge.compile.flags import FlagError, check_flags
 from judge.jobs import BadJob, run_job
 from judge.loaders import load_task
 from judge.loaders.rows import GRADER_CONFIG, case_rows, task_rows
@@ -72,7 +72,7 @@ def test_flags_that_run_load_read_or_write_are_refused_naming_flag_and_origin(fl
 
 def test_the_contest_flags_and_ordinary_choices_pass(compiler):
     assert check_flags(ALLOWED, "here")[-2:] == ("-DONLINE_JUDGE", "-UNDEBUG")
-    program = b"#include <bits/stdc++.h>\nint main(){ std::map<int,int> m; std::printf(\"%d\\n\", (int)m.contains(1)); }"
+    program = b'#include <bits/stdc++.h>\nint main(){ std::map<int,int> m; std::printf("%d\\n", (int)m.contains(1)); }'
     assert compiler.compile([SourceFile("p.cpp", program)], flags=tuple(ALLOWED)).ok
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from judge.compiler import CompileOptions, Compiler, SourceFile
+from judge.compile import CompileOptions, Compiler, SourceFile
 from judge.sandbox import RunLimits, Sandbox
 from judge.workdir import remove_tree
 

@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from judge.batch import TestResult
-from judge.compiler import SourceFile
+from judge.compile import SourceFile
 from judge.loaders import load_task
 from judge.loaders.rows import case_rows, task_from_rows, task_rows
 from judge.task import TaskType

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from judge.compiler import CompileOptions, Compiler
+from judge.compile import CompileOptions, Compiler
 from judge.sandbox import RunLimits, Sandbox, SandboxError, cgroups
 
 from conftest import TEST_COMPILE_LIMITS, leftover_cgroups, sandbox_processes

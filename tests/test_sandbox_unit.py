@@ -11,7 +11,7 @@ import pytest
 
 from judge.batch import run_batch_test
 from judge.checkers import WhiteDiff
-from judge.compiler import SourceFile
+from judge.compile import SourceFile
 from judge.sandbox import RunLimits, RunStatus, Sandbox, SandboxError
 from judge.sandbox.cgroups import CgroupSetup
 from judge.testset import TestCase, discover_tests

@@ -12,7 +12,7 @@ import json
 from collections.abc import Collection
 from pathlib import Path
 
-from judge.compile_flags import check_flags
+from judge.compile.flags import check_flags
 from judge.loaders.common import PackageError, make_workspace
 from judge.names import check_name, is_safe_name, join_name, show
 from judge.task import ScoreType, Subtask, Task, TaskTest, TaskType

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from judge.compile_flags import check_flags
+from judge.compile.flags import check_flags
 from judge.loaders.common import (
     PackageError,
     make_workspace,

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from judge import disk_cache
-from judge.compile_flags import check_flags
+from judge.compile import cache as disk_cache
+from judge.compile.flags import check_flags
 from judge.paths import cache_dir, read_head
 from judge.sandbox import Bind, RunLimits, RunStatus, Sandbox, SandboxError, default_sandbox
 from judge.workdir import private_dir, remove_tree
