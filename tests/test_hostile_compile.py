@@ -15,8 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from judge.compile import CompileOptions, Compiler, SourceFile, precompiled_header
+from judge.compile import SourceFile, precompiled_header
 from judge.compile import compiler as compiler_module
+from judge.compile.compiler import run_compiler
 from judge.compile.flags import FlagError, check_flags
 from judge.jobs import BadJob, run_job
 from judge.loaders import load_task
@@ -144,10 +145,9 @@ def test_a_flag_that_slipped_through_would_still_run_in_the_sandbox(sandbox, tmp
     box = tmp_path / "box"
     box.mkdir()
     (box / "p.cpp").write_text("int main(){}\n")
-    raw = Compiler(sandbox, CompileOptions(limits=TEST_COMPILE_LIMITS, use_pch=False))
     marker = tmp_path / "marker"
     gxx = os.path.realpath(shutil.which("g++"))
     argv = [gxx, "-wrapper", f"/bin/sh,-c,id>pwned; id>{marker}; id>/tmp/pwned-wrapper; exec \"$0\" \"$@\"",
             "-o", "prog", "p.cpp"]  # fmt: skip
-    raw._run_compiler(box, argv, [], writable=("prog",))
+    run_compiler(sandbox, box, argv, [], TEST_COMPILE_LIMITS, writable=("prog",))
     assert not marker.exists() and not (box / "pwned").exists()

@@ -267,34 +267,10 @@ class Compiler:
         return result
 
     def _run_compiler(
-        self,
-        box: Path,
-        argv: list[str],
-        binds: list[Bind],
-        writable: tuple[str, ...] = (),
-        limits: RunLimits | None = None,
+        self, box: Path, argv: list[str], binds: list[Bind], writable: tuple[str, ...] = ()
     ) -> tuple[RunStatus, str]:
-        """Run one compiler command in the sandbox: /box read-only but for `writable`,
-        scratch in a private /tmp, every file it writes capped at the binary size."""
-        err = box.parent / "compiler.err"
-        tmp = "/tmp" if self.sandbox.isolation != "none" else str(box)
-        env = {"PATH": "/usr/bin:/bin", "TMPDIR": tmp, "LC_ALL": "C", "LANG": "C"}
-        limits = limits or replace(self.options.limits, file_size=self.options.max_binary_size)
-        run = self.sandbox.run(argv, work_dir=box, limits=limits, stdout=err, stderr=err, binds=binds, env=env,
-                               writable=writable)  # fmt: skip
-        text = _compiler_message(err)
-        if run.status == RunStatus.SANDBOX_ERROR:
-            return run.status, run.message
-        explanation = {
-            RunStatus.TIME_LIMIT: "compilation exceeded the time limit",
-            RunStatus.WALL_LIMIT: "compilation exceeded the wall-time limit",
-            RunStatus.MEMORY_LIMIT: "compilation exceeded the memory limit",
-            RunStatus.OUTPUT_LIMIT: f"the program or a compiler output exceeded the size limit of "
-            f"{limits.file_size >> 20} MiB",
-        }.get(run.status)
-        if explanation:
-            text = f"{explanation}\n{text}"
-        return run.status, text.replace("/box/", "")
+        limits = replace(self.options.limits, file_size=self.options.max_binary_size)
+        return run_compiler(self.sandbox, box, argv, binds, limits, writable)
 
     def _compile_cpp(
         self, box: Path, files: list[SourceFile], flags: tuple[str, ...]
@@ -336,6 +312,32 @@ class Compiler:
         return "OK", message, script, False
 
 
+def run_compiler(
+    sandbox: Sandbox, box: Path, argv: list[str], binds: list[Bind], limits: RunLimits, writable: tuple[str, ...] = ()
+) -> tuple[RunStatus, str]:
+    """Run one compiler command in the sandbox: /box read-only but for `writable`,
+    scratch in a private /tmp, every file it writes capped at `limits.file_size`.
+    Returns the run's status and the compiler's (bounded) message."""
+    err = box.parent / "compiler.err"
+    tmp = "/tmp" if sandbox.isolation != "none" else str(box)
+    env = {"PATH": "/usr/bin:/bin", "TMPDIR": tmp, "LC_ALL": "C", "LANG": "C"}
+    run = sandbox.run(argv, work_dir=box, limits=limits, stdout=err, stderr=err, binds=binds, env=env,
+                      writable=writable)  # fmt: skip
+    text = _compiler_message(err)
+    if run.status == RunStatus.SANDBOX_ERROR:
+        return run.status, run.message
+    explanation = {
+        RunStatus.TIME_LIMIT: "compilation exceeded the time limit",
+        RunStatus.WALL_LIMIT: "compilation exceeded the wall-time limit",
+        RunStatus.MEMORY_LIMIT: "compilation exceeded the memory limit",
+        RunStatus.OUTPUT_LIMIT: f"the program or a compiler output exceeded the size limit of "
+        f"{limits.file_size >> 20} MiB",
+    }.get(run.status)
+    if explanation:
+        text = f"{explanation}\n{text}"
+    return run.status, text.replace("/box/", "")
+
+
 _pch_built: dict[tuple[str, tuple[str, ...]], Path | None] = {}
 _pch_lock = threading.Lock()
 PCH_GCH = "stdc++.h.gch"
@@ -373,21 +375,19 @@ def precompiled_header(cxx: str, flags: tuple[str, ...], sandbox: Sandbox) -> Pa
 def _build_pch(cxx: str, compile_flags: tuple[str, ...], sandbox: Sandbox, root: Path) -> Path | None:
     """Find the header's path, then compile it to a .gch: both runs are sandboxed."""
     cxx_path = os.path.realpath(shutil.which(cxx) or cxx)
-    compiler = Compiler(sandbox, CompileOptions(cxx=cxx, use_pch=False, limits=PCH_LIMITS,
-                                                max_binary_size=PCH_LIMITS.file_size))  # fmt: skip
     started = time.perf_counter()
     with private_dir(".pch-", parent=root.parent) as build:
         box = build / "box"
         box.mkdir()
         (box / "probe.cpp").write_text(f"#include <{PCH_HEADER}>\n")
         argv = [cxx_path, *compile_flags, "-x", "c++", "-E", "-H", "probe.cpp", "-o", "/dev/null"]
-        status, trace = compiler._run_compiler(box, argv, [], limits=PCH_LIMITS)
+        status, trace = run_compiler(sandbox, box, argv, [], PCH_LIMITS)
         header = next((ln.split(" ", 1)[1] for ln in trace.splitlines() if ln.startswith(". ")), None)
         if status != RunStatus.OK or header is None:
             log.warning("no precompiled header: %s not found (%s)", PCH_HEADER, status)
             return None
         argv = [cxx_path, *compile_flags, "-x", "c++-header", header, "-o", PCH_GCH]
-        status, message = compiler._run_compiler(box, argv, [], writable=(PCH_GCH,), limits=PCH_LIMITS)
+        status, message = run_compiler(sandbox, box, argv, [], PCH_LIMITS, writable=(PCH_GCH,))
         if status != RunStatus.OK or not (box / PCH_GCH).stat().st_size:
             log.warning("no precompiled header (%s): %s", status, message[-500:])
             return None

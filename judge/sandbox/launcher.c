@@ -308,6 +308,8 @@ static void kill_run(pid_t init) {
     kill_cgroup();
 }
 
+static void wake_up(int sig) { (void)sig; }
+
 static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -577,10 +579,22 @@ static void exec_program(int fds[3]) {
     child_fail(40);
 }
 
+/* Without a user namespace there is no id map to wait for: the init moves itself into
+ * the run's cgroups ("0" is the writer) and starts at once, saving a hand-over. */
+static void join_self(void) {
+    const char *dirs[] = {cg_mem_dir, cg_cpu_dir, cg_pids_dir, cg2_dir};
+    for (int i = 0; i < 4; i++)
+        if (dirs[i][0] && write_file(dirs[i], "cgroup.procs", "0")) child_fail(6);
+}
+
 static int init_main(int go_fd) {
-    char go;
-    if (read(go_fd, &go, 1) != 1) _exit(126); /* launcher died */
-    close(go_fd);
+    if (go_fd >= 0) {
+        char go;
+        if (read(go_fd, &go, 1) != 1) _exit(126); /* launcher died */
+        close(go_fd);
+    } else {
+        join_self();
+    }
     int fds[3] = {-1, -1, -1};
     if (!o.inherit_stdio) {
         fds[0] = open(o.in ? o.in : "/dev/null", O_RDONLY | O_CLOEXEC);
@@ -608,6 +622,10 @@ static int init_main(int go_fd) {
         pid_t p = wait4(-1, &status, __WALL, &ru);
         if (p == prog) {
             struct child_report r = {.status = status, .ru = ru, .stage = 0, .err = 0, .ended_at = now()};
+            if (o.isolate) { /* pid 1 of the run: end and reap everything else before reporting */
+                kill(-1, SIGKILL);
+                while (wait4(-1, NULL, __WALL, NULL) > 0 || errno == EINTR) {}
+            }
             if (write(report_fd, &r, sizeof r) < 0) _exit(125);
             if (!o.isolate) kill(-getpid(), SIGKILL); /* our process group: best effort */
             _exit(0);
@@ -824,12 +842,16 @@ static int run(int argc, char **argv) {
     prepare_box();
     setup_cgroups();
 
-    int go[2], rep[2];
-    if (pipe2(go, O_CLOEXEC) || pipe2(rep, O_CLOEXEC)) die("pipe");
-    sigset_t chld;
+    int handover = o.isolate && o.userns; /* the id maps are written before the init may go on */
+    int go[2] = {-1, -1}, rep[2];
+    if ((handover && pipe2(go, O_CLOEXEC)) || pipe2(rep, O_CLOEXEC)) die("pipe");
+    sigset_t chld, during_wait;
     sigemptyset(&chld);
     sigaddset(&chld, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &chld, NULL);
+    sigprocmask(SIG_BLOCK, &chld, &during_wait);
+    sigdelset(&during_wait, SIGCHLD);
+    struct sigaction on_child = {.sa_handler = wake_up}; /* so that ppoll returns when the init ends */
+    sigaction(SIGCHLD, &on_child, NULL);
 
     int netfd = -1;
     if (o.isolate && o.netns) {
@@ -849,18 +871,20 @@ static int run(int argc, char **argv) {
     pid_t init = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
     if (init < 0) die("clone with namespaces failed");
     if (init == 0) {
-        close(go[1]);
+        if (handover) close(go[1]);
         close(rep[0]);
         report_fd = rep[1];
+        signal(SIGCHLD, SIG_DFL);
         sigprocmask(SIG_UNBLOCK, &chld, NULL);
         if (netfd >= 0 && setns(netfd, CLONE_NEWNET)) child_fail(4);
         return init_main(go[0]);
     }
-    close(go[0]);
+    if (handover) close(go[0]);
     close(rep[1]);
+    fcntl(rep[0], F_SETFL, O_NONBLOCK);
     if (netfd >= 0) close(netfd);
-    join_cgroups(init);
-    if (o.isolate && o.userns) {
+    if (handover) join_cgroups(init);
+    if (handover) {
         char path[64];
         snprintf(path, sizeof path, "/proc/%d/setgroups", (int)init);
         int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -870,17 +894,30 @@ static int run(int argc, char **argv) {
         write_id_map(init, "gid_map", inner_gid, outer_gid);
     }
     double start = now();
-    if (write(go[1], "g", 1) != 1) die("cannot start the child");
-    close(go[1]);
+    if (handover) {
+        if (write(go[1], "g", 1) != 1) die("cannot start the child");
+        close(go[1]);
+    }
 
-    int killed_cpu = 0, killed_wall = 0, init_status = 0;
+    int killed_cpu = 0, killed_wall = 0, init_status = 0, init_gone = 0;
+    int have_report = 0, report_open = 1;
+    struct child_report r;
+    memset(&r, 0, sizeof r);
     double last_cpu = 0;
     struct rusage init_ru;
     memset(&init_ru, 0, sizeof init_ru);
     double cpu_limit = o.cpu_ms / 1000.0, wall_limit = o.wall_ms / 1000.0;
     for (;;) {
         pid_t p = wait4(init, &init_status, WNOHANG | __WALL, &init_ru);
-        if (p == init) break;
+        if (p == init) { init_gone = 1; break; }
+        if (report_open && !have_report) {
+            ssize_t got = read(rep[0], &r, sizeof r);
+            if (got == (ssize_t)sizeof r) have_report = 1;
+            else if (got == 0) report_open = 0; /* the init ended without a word */
+        }
+        /* isolated, the init reports after it has ended every process of the run: answer
+         * now, and leave the namespaces' teardown to after the answer */
+        if (have_report && r.stage == 0 && o.isolate) break;
         double elapsed = now() - start;
         if (!killed_wall && wall_limit > 0 && elapsed > wall_limit) {
             killed_wall = 1;
@@ -897,16 +934,15 @@ static int run(int argc, char **argv) {
             if (left * 1e9 < wait_ns) wait_ns = left > 0 ? (long)(left * 1e9) + 1000000 : 1000000;
         }
         struct timespec ts = {wait_ns / 1000000000L, wait_ns % 1000000000L};
-        sigtimedwait(&chld, NULL, &ts);
+        struct pollfd report = {.fd = rep[0], .events = POLLIN};
+        ppoll(&report, report_open && !have_report ? 1 : 0, &ts, &during_wait);
     }
     double ended_at = now(), wall = ended_at - start;
-    if (!o.isolate) kill(-init, SIGKILL);
-    kill_cgroup();
-
-    struct child_report r;
-    memset(&r, 0, sizeof r);
-    ssize_t got = read(rep[0], &r, sizeof r);
-    int have_report = got == (ssize_t)sizeof r;
+    if (init_gone) {
+        if (!o.isolate) kill(-init, SIGKILL);
+        kill_cgroup();
+        if (!have_report && read(rep[0], &r, sizeof r) == (ssize_t)sizeof r) have_report = 1;
+    }
 
     double cpu = cgroup_cpu();
     if (cpu < 0 && have_report && r.stage == 0) {
@@ -939,7 +975,12 @@ static int run(int argc, char **argv) {
            exited ? "true" : "false", exited ? WEXITSTATUS(status) : -1, sig, cpu, wall, peak, max_rss, oom,
            killed_cpu ? "true" : "false", killed_wall ? "true" : "false", have_report ? r.stage : -1,
            have_report ? r.err : 0, have_report ? "true" : "false", memory_by_cgroup ? "true" : "false", ended_at);
-    fflush(stdout); /* answer first: the emptied cgroups are removed while the judge goes on */
+    fflush(stdout); /* answer first: the init's exit (namespace teardown) and the removal of
+                       the emptied cgroups happen while the judge goes on */
+    if (!init_gone) {
+        while (waitpid(init, NULL, __WALL) < 0 && errno == EINTR) {}
+        kill_cgroup();
+    }
     remove_cgroups();
     return 0;
 }
