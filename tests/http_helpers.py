@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
 import threading
 import time
 from collections import defaultdict, deque
@@ -119,3 +121,14 @@ class FakeOpenAI:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def stop_worker(proc: subprocess.Popen) -> None:
+    """Stop a `judge serve` subprocess as Ctrl-C would, killing it if it does not stop."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

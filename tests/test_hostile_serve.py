@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import select
-import signal
 import socket
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from judge.remote import JudgeUnauthorized, RemoteJudge
 from judge.server import TOKEN_ENV, JudgeServer
 from recipes.rewards import CFCode, RewardArguments, make_judge
 
+from http_helpers import stop_worker
 from recipe_helpers import APLUSB_TESTS, CORRECT, answer, aplusb_row, reward_kwargs
 
 CLI = Path(sys.executable).with_name("olympicforge")
@@ -124,16 +124,6 @@ def start_cli(*flags: str, token: str | None = TOKEN) -> tuple[subprocess.Popen,
     return proc, line.split()[3].replace("0.0.0.0", "127.0.0.1")
 
 
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 # --- 1. authentication ---
 
 
@@ -170,7 +160,7 @@ def test_the_cli_takes_the_token_from_the_environment_beyond_loopback():
         assert httpx.post(f"{url}/judge", json=job(), timeout=10).status_code == 401
         assert_judges_aplusb(url)
     finally:
-        stop(proc)
+        stop_worker(proc)
 
 
 # --- 2. bodies and memory ---
@@ -205,7 +195,7 @@ def test_a_huge_body_is_not_buffered():
         assert peak_rss_mb(proc.pid) - before < 40, (before, peak_rss_mb(proc.pid))
         assert_judges_aplusb(url)
     finally:
-        stop(proc)
+        stop_worker(proc)
 
 
 def test_bodies_held_at_once_stay_within_the_buffer_cap():
@@ -233,7 +223,7 @@ def test_bodies_held_at_once_stay_within_the_buffer_cap():
         assert peak_rss_mb(proc.pid) - before < 48, (before, peak_rss_mb(proc.pid))  # 12 x 8 MB would be 96
         assert_judges_aplusb(url)
     finally:
-        stop(proc)
+        stop_worker(proc)
 
 
 # --- 3. slow and half-sent requests, connection floods ---
@@ -271,7 +261,7 @@ def test_health_answers_under_300_half_sent_connections():
         assert_health_answers(url)
     finally:
         close_all(socks)
-        stop(proc)
+        stop_worker(proc)
 
 
 def closed_by_the_server(socks: list[socket.socket], at_least: int) -> int:

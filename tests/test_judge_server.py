@@ -4,7 +4,6 @@ them: health, bad jobs, and concurrent load while one worker is killed midway.""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -17,6 +16,7 @@ import pytest
 from judge.jobs import BadJob
 from judge.remote import RemoteJudge
 
+from http_helpers import stop_worker
 from recipe_helpers import APLUSB_TESTS, CORRECT, WRONG
 
 CLI = Path(sys.executable).with_name("olympicforge")
@@ -50,13 +50,7 @@ def workers():
     started = [start_worker() for _ in range(3)]
     yield started
     for proc, _ in started:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_worker(proc)
 
 
 def test_health_judging_and_bad_jobs(workers):
