@@ -115,7 +115,7 @@ def test_judge_serve_answers_400_to_the_wrapper_row(nothing_pwned):
     assert answer.status_code == 400 and "'-wrapper' is not allowed" in answer.json()["error"]
 
 
-def test_the_precompiled_header_is_built_in_the_sandbox(sandbox, monkeypatch):
+def test_the_precompiled_header_is_built_in_the_sandbox(sandbox, monkeypatch, unharmed):
     """No compiler process is started by the judge itself (only `g++ --version`, for
     the cache key): both steps of the PCH build go through the sandbox."""
     started: list[list[str]] = []
@@ -139,7 +139,7 @@ def test_the_precompiled_header_is_built_in_the_sandbox(sandbox, monkeypatch):
     assert any("c++-header" in argv for argv in started)
 
 
-def test_a_flag_that_slipped_through_would_still_run_in_the_sandbox(sandbox, tmp_path, nothing_pwned):
+def test_a_flag_that_slipped_through_would_still_run_in_the_sandbox(sandbox, tmp_path, nothing_pwned, unharmed):
     """The second wall: a wrapper handed straight to the compiler's sandboxed run
     executes as the sandbox's uid, in a read-only /box, and leaves nothing on the host."""
     box = tmp_path / "box"
