@@ -9,13 +9,17 @@ Users read/write the FIFOs either as stdin/stdout (`std_io`) or by path
 several. Each user runs under TL/ML; the test fails when the users' CPU times
 add up to the TL or more.
 
-Whose fault a failure is depends on who ended first. Users that end early
-(before the manager has finished) are the submission's failure, never JE:
-the judge keeps the FIFOs from blocking the manager, so that a manager left
-alone sees end of file (or a broken pipe) in moments, not at its wall limit.
-A manager that fails while the users are still there, or that runs out of its
-own time or memory, is the judge's failure (JE), as CMS never scores a
-failed manager.
+Whose fault a failure is: the judge holds both ends of every FIFO itself
+until one side has ended, so nobody blocks in open() and nobody sees end of
+file or a broken pipe while the other side is still there. When the manager
+ends first, the ends are let go at once (the users then see end of file).
+When every user has ended, the manager gets a short while to finish on its
+own, then the ends are let go under it: a manager that fails in reaction to
+that (within a moment) was left alone by the submission, whose fault it is
+(never JE, and known in moments, not at the manager's wall limit). A manager
+that fails on its own, while the users are there or before it is left alone,
+or that runs out of its own time or memory, is the judge's failure (JE), as
+CMS never scores a failed manager.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from __future__ import annotations
 import os
 import signal
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from judge.batch import TestResult, judge_error
@@ -38,8 +42,8 @@ from judge.workdir import private_dir
 
 PROTOCOL_VIOLATION = "protocol violation"
 JUDGE_FAILURE = "judge failure"  # what CMS managers print when they themselves failed
-GRACE = 0.5  # seconds one side may run on after the other has ended, before the FIFOs are poked
-POKE_EVERY = 0.05  # seconds between pokes once one side has ended
+ALONE_AFTER = 0.5  # seconds the manager may run on after every user ended, before the FIFOs are let go under it
+REACTION = 1.0  # seconds after that within which a manager's failure is its reaction to being left alone
 OUTPUT_HEAD = 64 << 10  # bytes of the manager's stdout/stderr read back
 
 
@@ -50,18 +54,6 @@ def manager_limits(time_limit: float, num_processes: int) -> RunLimits:
                      open_files=2 * num_processes + 64)  # fmt: skip
 
 
-def _poke_fifos(folders: list[Path]) -> None:
-    """Open and close every FIFO end without blocking: a process stuck in open()
-    on a FIFO whose other side will never come wakes up and sees end of file."""
-    for folder in folders:
-        for fifo in folder.iterdir():
-            for flags in (os.O_RDONLY | os.O_NONBLOCK, os.O_WRONLY | os.O_NONBLOCK):
-                try:
-                    os.close(os.open(fifo, flags))
-                except OSError:
-                    pass
-
-
 @dataclass
 class _Channels:
     """The FIFO folders of one test (one per user) and how the sandboxes see them."""
@@ -69,6 +61,7 @@ class _Channels:
     sandbox: Sandbox
     tmp: Path
     num_processes: int
+    held: list[int] = field(default_factory=list)  # the judge's own read-write ends
 
     def folder(self, index: int) -> Path:
         return self.tmp / f"fifo{index}"
@@ -91,6 +84,27 @@ class _Channels:
         box.mkdir()
         return box
 
+    def hold(self) -> None:
+        """Open every FIFO read-write in the judge: a reader and a writer always exist."""
+        self.held = [os.open(self.folder(i) / name, os.O_RDWR | os.O_NONBLOCK | os.O_CLOEXEC)
+                     for i in range(self.num_processes) for name in (f"u{i}_to_m", f"m_to_u{i}")]  # fmt: skip
+
+    def release(self) -> float:
+        """Let go of the judge's ends (idempotent); returns when."""
+        for fd in self.held:
+            os.close(fd)
+        self.held = []
+        return time.monotonic()
+
+
+@dataclass
+class _Ending:
+    """How the judge let go of the FIFOs: because the manager had ended, or under a
+    manager that every user had left (and when), or never (all ended meanwhile)."""
+
+    manager_ended_first: bool = False
+    left_alone_at: float | None = None
+
 
 def run_communication_test(
     user: Executable,
@@ -108,33 +122,39 @@ def run_communication_test(
     with private_dir("olympicforge-comm-") as tmp:
         channels = _Channels(sandbox, tmp, num_processes)
         channels.create()
+        channels.hold()
         try:
             manager_run = _start_manager(channels, manager, test, manager_args, limits)
             users = [_start_user(channels, user, i, user_io, limits) for i in range(num_processes)]
-            _wait_all(manager_run, users, [channels.folder(i) for i in range(num_processes)])
+            ending = _wait_all(manager_run, users, channels)
             user_runs = [u.wait() for u in users]
             manager_result = manager_run.wait()
         except SandboxError as exc:
             return judge_error(test.name, str(exc))
+        finally:
+            channels.release()
         outcome_text = read_head(tmp / "manager.out", OUTPUT_HEAD).decode(errors="replace")
         message_text = read_head(tmp / "manager.err", OUTPUT_HEAD).decode(errors="replace")
-    return _decide(test.name, user_runs, manager_result, outcome_text, message_text, limits)
+    return _decide(test.name, user_runs, manager_result, outcome_text, message_text, limits, ending)
 
 
-def _wait_all(manager: RunningProcess, users: list[RunningProcess], folders: list[Path]) -> None:
-    """Wait for every process. Once one side has ended and the other still runs
-    after a grace period, poke the FIFOs again and again so that nobody stays
-    blocked in open() on a peer that is gone."""
-    one_side_done_at: float | None = None
-    last_poke = 0.0
+def _wait_all(manager: RunningProcess, users: list[RunningProcess], channels: _Channels) -> _Ending:
+    """Wait for every process, letting go of the FIFOs when one side has ended."""
+    ending = _Ending()
+    users_done_at: float | None = None
+    holding = True
     while not (manager.done() and all(u.done() for u in users)):
-        now = time.monotonic()
-        if manager.done() or all(u.done() for u in users):
-            one_side_done_at = one_side_done_at or now
-            if now - one_side_done_at > GRACE and now - last_poke > POKE_EVERY:
-                _poke_fifos(folders)
-                last_poke = now
+        if holding and manager.done():
+            ending.manager_ended_first = True
+            channels.release()
+            holding = False
+        elif holding and all(u.done() for u in users):
+            users_done_at = users_done_at or time.monotonic()
+            if time.monotonic() - users_done_at > ALONE_AFTER:
+                ending.left_alone_at = channels.release()
+                holding = False
         time.sleep(0.005)
+    return ending
 
 
 def _start_manager(channels: _Channels, manager, test, manager_args, limits) -> RunningProcess:
@@ -189,9 +209,12 @@ def _decide(
     outcome_text: str,
     message_text: str,
     limits: RunLimits,
+    ending: _Ending,
 ) -> TestResult:
     cpu = sum(u.cpu_time for u in users)
-    users_first = max(u.ended_at for u in users) < manager.ended_at  # the launchers timed each end
+    left = ending.left_alone_at
+    # it ended (as its launcher timed it) after being left alone, and soon enough to be a reaction to it
+    reacted = left is not None and left <= manager.ended_at <= left + REACTION
     result = TestResult(name, Verdict.AC, 0.0, cpu, max(u.wall_time for u in users), max(u.memory for u in users))
     bad = next((r for r in [*users, manager] if r.status == RunStatus.SANDBOX_ERROR), None)
     if bad is not None:
@@ -202,14 +225,14 @@ def _decide(
     outcome = parse_outcome(first_line)
     failure = _manager_failed(manager, message, outcome)
     own_limits = manager.status in (RunStatus.TIME_LIMIT, RunStatus.WALL_LIMIT, RunStatus.MEMORY_LIMIT)
-    if failure is not None and (own_limits or not (users_first or _broken_pipe(manager))):
+    if failure is not None and (own_limits or not reacted):
         result.verdict = Verdict.JE
         result.message = f"manager failed: {failure}; {message_text.strip()[:200]}"
         return result
     # A user's own failure (CPU, memory, crash, output) is the user's verdict; a broken
     # pipe after the manager had already ended is only the echo of that ending.
     hard = next((u for u in users if u.status not in (RunStatus.OK, RunStatus.WALL_LIMIT)
-                 and not (_broken_pipe(u) and u.ended_at > manager.ended_at)), None)  # fmt: skip
+                 and not (_broken_pipe(u) and ending.manager_ended_first)), None)  # fmt: skip
     if hard is not None:
         result.verdict, result.message = RUN_STATUS_VERDICT[hard.status], hard.message
         result.exit_code, result.signal = hard.exit_code, hard.signal
@@ -222,7 +245,7 @@ def _decide(
         result.verdict = Verdict.TLE
         result.message = f"user processes used {cpu:.3f} s of CPU in total, at least {limits.cpu_time:g} s"
         return result
-    if failure is not None:  # the users ended first and left the manager without an answer
+    if failure is not None:  # the users left the manager without an answer
         result.verdict = Verdict.WA
         result.message = f"the user processes ended before the manager had an answer (manager: {failure})"
         return result

@@ -13,6 +13,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+MAX_PROCESSES = 64  # Communication users per test (IOI 2026 has a 64-process task)
+
 
 class PackageError(ValueError):
     """A task package (or task) is missing something or has something wrong: names the file."""
@@ -120,8 +122,10 @@ class Task:
                 raise PackageError(f"{where}: subtask {subtask.name} names missing tests {missing[:5]}")
         if self.task_type == TaskType.COMMUNICATION and self.manager is None:
             raise PackageError(f"{where}: Communication task without graders/manager.cpp")
-        if self.num_processes < 1:
-            raise PackageError(f"{where}: num_processes must be at least 1")
+        if not 1 <= self.num_processes <= MAX_PROCESSES:  # each user is a sandbox with the task's limits
+            raise PackageError(
+                f"{where}: num_processes must be between 1 and {MAX_PROCESSES}, not {self.num_processes}"
+            )
         if self.compile_flags is not None:
             from judge.compile.flags import check_flags  # lazy, as above
 

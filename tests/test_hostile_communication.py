@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from judge.compile import SourceFile
-from judge.loaders import load_task
+from judge.loaders import PackageError, load_task
 from judge.sandbox import RunLimits
 from judge.taskrun import Submission, TaskJudge
 from judge.verdicts import Verdict
@@ -27,6 +27,10 @@ SMUGGLED_BITS = r"""
 static std::string bits_of(long long x) {
     std::string b; do { b.insert(b.begin(), char('0' + (x & 1))); x >>= 1; } while (x > 0); return b; }
 static long long from_bits(const char *b) { long long x = 0; for (; *b == '0' || *b == '1'; b++) x = 2 * x + (*b - '0'); return x; }
+static std::vector<std::string> shared_files() {  // 63 world-readable files both users see
+    std::vector<std::string> found; DIR *d = opendir("/usr/include");
+    while (dirent *e = readdir(d)) if (e->d_type == DT_REG) found.push_back(std::string("/usr/include/") + e->d_name);
+    closedir(d); std::sort(found.begin(), found.end()); found.resize(63); return found; }
 """
 # name -> (code that hands x over in encode, code that returns it in decode); each cheat
 # sends the manager an empty message, so only the smuggled value can make decode right
@@ -58,6 +62,36 @@ CHEATS = {
         static long long take_over() { for (int i = 0; i < 100; i++) { if (FILE *f = std::fopen("/tmp/of-cheat", "r")) {
             char b[80] = {0}; if (std::fgets(b, sizeof b, f)) return from_bits(b); } usleep(10000); } return -1; }"""
     ),
+    "posix-locks-on-a-system-file": (  # byte i of /etc/passwd read-locked = bit i; the locks held past the answer
+        """static void hand_over(long long x) { int fd = open("/etc/passwd", O_RDONLY);
+            for (int i = 0; i < 63; i++) if ((x >> i) & 1) { struct flock l{}; l.l_type = F_RDLCK; l.l_start = i;
+                l.l_len = 1; fcntl(fd, F_SETLK, &l); }
+            (void)!write(4, "-\\n", 2); usleep(300000); }  // fd 4: the stub's u0_to_m, answered early
+        static long long take_over() { int fd = open("/etc/passwd", O_RDONLY); long long x = 0;
+            for (int i = 0; i < 63; i++) { struct flock l{}; l.l_type = F_WRLCK; l.l_start = i; l.l_len = 1;
+                if (fcntl(fd, F_GETLK, &l) == 0 && l.l_type != F_UNLCK) x |= 1LL << i; } return x; }"""
+    ),
+    "flock-on-system-files": (  # file i of a shared folder locked = bit i
+        """static void hand_over(long long x) { auto files = shared_files();
+            for (int i = 0; i < 63; i++) if ((x >> i) & 1) flock(open(files[i].c_str(), O_RDONLY), LOCK_SH);
+            (void)!write(4, "-\\n", 2); usleep(300000); }
+        static long long take_over() { auto files = shared_files(); long long x = 0;
+            for (int i = 0; i < 63; i++) if (flock(open(files[i].c_str(), O_RDONLY), LOCK_EX | LOCK_NB) != 0 &&
+                errno == EWOULDBLOCK) x |= 1LL << i;
+            return x; }"""
+    ),
+    "inotify-on-system-files": (  # the decoder watches from before main; the encoder opens the files of its bits
+        """static int watcher = -1, watches[63];
+        __attribute__((constructor)) static void watch() { auto files = shared_files(); watcher = inotify_init1(IN_NONBLOCK);
+            for (int i = 0; i < 63; i++) watches[i] = inotify_add_watch(watcher, files[i].c_str(), IN_CLOSE_NOWRITE); }
+        static void hand_over(long long x) { auto files = shared_files(); usleep(100000);
+            for (int i = 0; i < 63; i++) if ((x >> i) & 1) close(open(files[i].c_str(), O_RDONLY)); }
+        static long long take_over() { long long x = 0; char b[1 << 14]; ssize_t n;
+            while (watcher >= 0 && (n = read(watcher, b, sizeof b)) > 0)
+                for (char *p = b; p < b + n; p += sizeof(inotify_event) + ((inotify_event *)p)->len)
+                    for (int i = 0; i < 63; i++) if (watches[i] == ((inotify_event *)p)->wd) x |= 1LL << i;
+            return x; }"""
+    ),
     "the-decoders-fifo": (  # write x where the decoder reads its message, before the manager does
         """static void hand_over(long long x) { std::string b = bits_of(x) + "\\n";
             for (int i = 0; i < 100; i++) for (const char *path : {"/fifo1/m_to_u1", "/fifo/m_to_u1"}) {
@@ -67,16 +101,22 @@ CHEATS = {
     ),
 }
 CHEAT_TEMPLATE = """#include "relay.h"
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <initializer_list>
 #include <string>
+#include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <vector>
 {bits}
 {cheat}
 std::string encode(long long x) {{ hand_over(x); return ""; }}
@@ -189,3 +229,14 @@ def test_a_manager_failing_on_its_own_is_a_judge_error(compiler, tmp_path, failu
     test = result.subtasks[0].tests[0]
     assert test.verdict == Verdict.JE and "manager failed" in test.message, test.message
     assert result.score is None
+
+
+def test_the_number_of_user_processes_is_bounded():
+    """Every user is a sandbox with the task's own limits: a package or row asking for
+    thousands would take the machine, so more than 64 (IOI 2026's largest) is refused."""
+    task = load_task(RELAY)
+    task.num_processes = 64
+    task.check()
+    task.num_processes = 65
+    with pytest.raises(PackageError, match="num_processes must be between 1 and 64, not 65"):
+        task.check()

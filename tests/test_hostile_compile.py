@@ -39,6 +39,8 @@ REFUSED = {
     "output": ["-o", "/tmp/pwned"],
     "include-outside": ["-I/etc"],
     "include-up": ["-I../.."],
+    "include-sysroot": ["-I=/etc"],
+    "include-sysroot-variable": ["-I$SYSROOT/etc"],
     "library-outside": ["-L/tmp"],
     "linker-options": ["-Wl,-plugin,/tmp/evil.so"],
     "assembler-options": ["-Wa,-o,/tmp/pwned"],
@@ -69,6 +71,15 @@ def test_flags_that_run_load_read_or_write_are_refused_naming_flag_and_origin(fl
     message = str(refused.value)
     assert message.startswith("grader_config.json compile_flags: compiler flag ") and "\n" not in message
     assert repr(flags[0]) in message
+
+
+def test_too_many_or_too_long_flags_are_refused():
+    """Past the bounds a command line would be cut (silently losing the sources) or fail
+    to exec (a judge error): refused instead, as the package's fault."""
+    with pytest.raises(FlagError, match="1101 compiler flags"):
+        check_flags([f"-DA{i}" for i in range(1101)], "grader_config.json compile_flags")
+    with pytest.raises(FlagError, match="longer than 4096 bytes"):
+        check_flags(["-DX=" + "a" * (1 << 20)], "grader_config.json compile_flags")
 
 
 def test_the_contest_flags_and_ordinary_choices_pass(compiler):

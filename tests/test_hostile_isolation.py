@@ -6,6 +6,7 @@ folder, host disk and judge RSS within bounds, an A+B accepted afterwards)."""
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -27,15 +28,20 @@ SYSCALL_PROBES = r"""#include <cerrno>
 #include <linux/perf_event.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
+#include <sys/statfs.h>
+#include <sys/sysinfo.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 static void report(const char *name, long r) {
   std::printf("%s %s\n", name, r >= 0 ? "ok" : errno == EPERM ? "EPERM" : errno == EACCES ? "EACCES"
-              : errno == ENOSYS ? "ENOSYS" : strerrorname_np(errno));
+              : errno == ENOSYS ? "ENOSYS" : errno == ENOLCK ? "ENOLCK" : strerrorname_np(errno));
 }
 int main() {
   report("unshare-user", unshare(CLONE_NEWUSER));
@@ -60,6 +66,23 @@ int main() {
   report("socket-netlink", socket(AF_NETLINK, SOCK_RAW, 0));
   report("socket-unix", socket(AF_UNIX, SOCK_STREAM, 0));
   report("fork", fork() == 0 ? (_exit(0), 0) : 0);
+  int shared = open("/etc/passwd", O_RDONLY);  // every run sees this inode: locks and watches would be channels
+  struct flock lock{}; lock.l_type = F_RDLCK; lock.l_len = 1;
+  report("fcntl-setlk", fcntl(shared, F_SETLK, &lock));
+  report("fcntl-ofd-getlk", fcntl(shared, F_OFD_GETLK, &lock));
+  report("fcntl-getfl", fcntl(shared, F_GETFL));
+  report("flock", flock(shared, LOCK_SH));
+  report("inotify-init1", inotify_init1(0));
+  struct iovec one{buf, 1};
+  report("preadv2", syscall(SYS_preadv2, shared, &one, 1, 0, 0, RWF_NOWAIT));
+  report("pread", pread(shared, buf, 1, 0));
+  struct statfs fs; report("statfs", statfs("/usr", &fs));
+  struct sysinfo si; report("sysinfo", sysinfo(&si));
+  report("fadvise-dontneed", syscall(SYS_fadvise64, shared, 0, 0, POSIX_FADV_DONTNEED));
+  report("sync", (sync(), 0));
+  void *page = mmap(0, 4096, PROT_READ, MAP_PRIVATE, shared, 0);
+  report("madvise-pageout", madvise(page, 4096, 21 /* MADV_PAGEOUT */));
+  report("madvise-dontneed", madvise(page, 4096, MADV_DONTNEED));
 }
 """
 EXPECTED_PROBES = {
@@ -67,6 +90,9 @@ EXPECTED_PROBES = {
     "clone3": "ENOSYS", "setns": "EPERM", "mount": "EPERM", "add-key-user": "EPERM", "keyctl-persistent": "EPERM",
     "bpf": "EPERM", "perf-event-open": "EPERM", "ptrace": "EPERM", "process-vm-readv": "EPERM", "userfaultfd": "EPERM",
     "io-uring-setup": "EPERM", "socket-inet": "EACCES", "socket-netlink": "EACCES", "socket-unix": "ok", "fork": "ok",
+    "fcntl-setlk": "ENOLCK", "fcntl-ofd-getlk": "ENOLCK", "fcntl-getfl": "ok", "flock": "EPERM",
+    "inotify-init1": "EPERM", "preadv2": "ENOSYS", "pread": "ok", "statfs": "ENOSYS", "sysinfo": "ENOSYS",
+    "fadvise-dontneed": "ok", "sync": "ok", "madvise-pageout": "ok", "madvise-dontneed": "ok",
 }  # fmt: skip
 
 
@@ -81,6 +107,35 @@ def verdicts(result) -> list[str]:
 def test_syscalls_a_contest_program_never_needs_are_refused(judge_code, unharmed):
     result = judge_code(SYSCALL_PROBES, [("", probe_output(EXPECTED_PROBES))])
     assert verdicts(result) == ["AC"], result.tests[0].message
+
+
+def test_the_page_cache_is_no_channel_between_two_runs(judge_code, unharmed):
+    """Run 1 evicts a shared system file from the page cache and reads back the pages of
+    its secret's bits; run 2 asks, page by page, whether they are cached."""
+    cc1plus = subprocess.run(["g++", "-print-prog-name=cc1plus"], capture_output=True, text=True).stdout.strip()
+    code = r"""#include <cerrno>
+#include <cstdio>
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+int main(){ char path[4096], role[8]; long long x = 0; const long stride = 40 * 4096; char b[1];
+  if (std::scanf("%4095s %7s", path, role) != 2) return 1; int fd = open(path, O_RDONLY);
+  if (role[0] == 'W') { std::scanf("%lld", &x); posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    for (int i = 0; i < 62; i++) if ((x >> i) & 1) (void)!pread(fd, b, 1, i * stride); std::puts("ok"); return 0; }
+  for (int i = 0; i < 62; i++) { iovec v{b, 1};
+    if (syscall(SYS_preadv2, fd, &v, 1, i * stride, 0, RWF_NOWAIT) == 1) x |= 1LL << i; }
+  std::printf("%lld\n", x); }"""
+    secret = 3141592653589793238
+    assert verdicts(judge_code(code, [(f"{cc1plus} W {secret}\n", "ok\n")])) == ["AC"]
+    assert verdicts(judge_code(code, [(f"{cc1plus} R\n", f"{secret}\n")])) == ["WA"]
+
+
+def test_a_program_naming_a_missing_loader_is_a_compile_error(judge_code, unharmed):
+    """Its own exec would fail: that must be the program's CE, not the judge's JE."""
+    code = '__attribute__((section(".interp"), used)) static const char loader[] = "/nonexistent/ld.so";\nint main(){}'
+    result = judge_code(code)
+    assert result.compile.status == "CE" and "loader" in result.compile.message
 
 
 def test_threads_processes_and_python_still_work(judge_code, unharmed):

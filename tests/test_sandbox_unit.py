@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+import struct
 import threading
 import time
 from pathlib import Path
@@ -14,6 +16,7 @@ from judge.checkers import WhiteDiff
 from judge.compile import SourceFile
 from judge.sandbox import RunLimits, RunStatus, Sandbox, SandboxError
 from judge.sandbox.cgroups import CgroupSetup
+from judge.sandbox.forkserver import LaunchFailed
 from judge.testset import TestCase, discover_tests
 from judge.verdicts import Verdict
 
@@ -147,3 +150,38 @@ def test_every_denied_syscall_answers_eperm(judge_code):
     code = f'#include <cerrno>\n#include <cstdio>\n#include <sys/syscall.h>\n#include <unistd.h>\nint main(){{\n{checks}\n  std::puts("all EPERM");\n}}'
     result = judge_code(code, [("", "all EPERM\n")])
     assert [str(t.verdict) for t in result.tests] == ["AC"], result.tests[0].message
+
+
+def test_the_fork_server_refuses_what_it_cannot_run_and_keeps_serving(tmp_path):
+    """A request over its size bound or with too many arguments gets an answer of its
+    own (the judge's JE), and the server goes on; it never silently drops arguments."""
+    box = Sandbox()
+    try:
+        work = tmp_path / "box"
+        work.mkdir()
+        assert box.run(["/bin/true"], work_dir=work, limits=RunLimits()).status == RunStatus.OK
+        server = box._fork_server
+        with pytest.raises(LaunchFailed, match="bytes"):
+            server.submit(["--dir", str(work), "--", "/bin/echo", "x" * (2 << 20)])
+        too_many = server.submit(["--dir", str(work), "--", "/bin/echo", *["x"] * 1100])
+        with pytest.raises(LaunchFailed, match="too many arguments"):
+            json_answer(too_many)
+        payload = b"77\0" + b"y" * (2 << 20)  # past the server's own bound, sent raw
+        with server._lock:
+            server._pending["77"] = pending = type(too_many)()
+            server.proc.stdin.write(struct.pack("<I", len(payload)) + payload)
+            server.proc.stdin.flush()
+        with pytest.raises(LaunchFailed, match="too long"):
+            json_answer(pending)
+        assert box.run(["/bin/true"], work_dir=work, limits=RunLimits()).status == RunStatus.OK
+        assert box._fork_server is server
+    finally:
+        box.close()
+
+
+def json_answer(launch) -> dict:
+    """The launcher's answer, or LaunchFailed with its error when it refused."""
+    data = json.loads(launch.answer(timeout=30))
+    if not data.get("ok"):
+        raise LaunchFailed(data["error"])
+    return data

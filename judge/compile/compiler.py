@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import shutil
+import struct
 import subprocess
 import threading
 import time
@@ -29,6 +30,7 @@ from judge.compile import cache as disk_cache
 from judge.compile.flags import check_flags
 from judge.paths import cache_dir, read_head
 from judge.sandbox import Bind, RunLimits, RunStatus, Sandbox, SandboxError, default_sandbox
+from judge.sandbox.sandbox import SYSTEM_BINDS
 from judge.workdir import private_dir, remove_tree
 
 log = logging.getLogger(__name__)
@@ -292,6 +294,9 @@ class Compiler:
                 return "CE", f"the program is {size >> 20} MiB, over the {self.options.max_binary_size >> 20} MiB " \
                              "limit", None, use_pch  # fmt: skip
             if status == RunStatus.OK and size > 0:
+                problem = loader_problem(box / "prog")
+                if problem:
+                    return "CE", problem, None, use_pch
                 return "OK", message, box / "prog", use_pch
             if not (use_pch and ".gch" in message):  # a broken PCH: retry once without it
                 return "CE", message or f"compiler failed ({status})", None, use_pch
@@ -310,6 +315,30 @@ class Compiler:
         script = box / "prog.py"
         shutil.copyfile(box / main, script)
         return "OK", message, script, False
+
+
+def loader_problem(binary: Path) -> str | None:
+    """Why the sandbox could not start this ELF program (its PT_INTERP loader is not a
+    system file the sandbox shows), or None. A program can name any loader (a
+    `.interp` section of its own): its exec would then fail, and an exec failure must
+    not read as the judge's (JE) when it is the program's doing."""
+    with binary.open("rb") as handle:
+        head = handle.read(64)
+        if head[:4] != b"\x7fELF" or head[4] != 2:  # 64-bit ELF only: what g++ makes here
+            return "the program is not a 64-bit ELF executable"
+        endian = "<" if head[5] == 1 else ">"
+        (phoff,) = struct.unpack_from(endian + "Q", head, 32)
+        phentsize, phnum = struct.unpack_from(endian + "HH", head, 54)
+        handle.seek(phoff)
+        table = handle.read(phentsize * phnum)
+        for index in range(phnum):
+            kind, _, offset, _, _, size = struct.unpack_from(endian + "IIQQQQ", table, index * phentsize)
+            if kind == 3:  # PT_INTERP
+                handle.seek(offset)
+                loader = handle.read(min(size, 4096)).rstrip(b"\0").decode(errors="replace")
+                visible = loader.startswith(tuple(f"{d}/" for d in SYSTEM_BINDS)) and os.path.isfile(loader)
+                return None if visible else f"the program asks for the loader {loader[:200]!r}, which does not exist"
+    return None
 
 
 def run_compiler(

@@ -18,6 +18,10 @@ from judge.task import PackageError
 __all__ = ["FlagError", "check_flags"]
 
 
+MAX_FLAGS = 256  # a command line the launcher, the fork server and execve all take
+MAX_FLAG_BYTES = 4096
+
+
 class FlagError(PackageError):
     """A compiler flag that is not allowed, named with where it came from."""
 
@@ -66,9 +70,10 @@ def _reason(flag: str) -> str:
 
 
 def _inside_task(path: str) -> bool:
-    """A search path relative to the task's own files: no absolute path, no way up."""
+    """A search path relative to the task's own files: no absolute path, no way up, and
+    no `=` or `$SYSROOT` prefix (GCC reads both as the system root)."""
     parts = path.replace("\\", "/").split("/")
-    return bool(path) and not path.startswith("/") and ".." not in parts and "\0" not in path
+    return bool(path) and not path.startswith(("/", "=", "$")) and ".." not in parts and "\0" not in path
 
 
 def _allowed(flag: str) -> bool:
@@ -87,6 +92,11 @@ def _allowed(flag: str) -> bool:
 def check_flags(flags: Iterable[str], origin: str) -> tuple[str, ...]:
     """`flags` as a tuple when every one is allowed; else FlagError naming the flag and `origin`."""
     items = [str(flag) for flag in flags]
+    if len(items) > MAX_FLAGS:
+        raise FlagError(f"{origin}: {len(items)} compiler flags, more than the {MAX_FLAGS} allowed")
+    too_long = next((flag for flag in items if len(flag.encode()) > MAX_FLAG_BYTES), None)
+    if too_long is not None:
+        raise FlagError(f"{origin}: compiler flag {too_long[:40]!r}... is longer than {MAX_FLAG_BYTES} bytes")
     joined: list[str] = []
     index = 0
     while index < len(items):

@@ -19,6 +19,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+MAX_REQUEST = 1 << 20  # bytes of one request: the server's own bound (launcher.c MAX_REQUEST)
 
 
 class LaunchFailed(RuntimeError):
@@ -32,8 +33,8 @@ class Launch(ABC):
     def done(self) -> bool: ...
 
     @abstractmethod
-    def answer(self) -> str:
-        """The launcher's JSON line; LaunchFailed when there is none."""
+    def answer(self, timeout: float | None = None) -> str:
+        """The launcher's JSON line; LaunchFailed when there is none (within `timeout` s)."""
 
 
 class DirectLaunch(Launch):
@@ -45,8 +46,12 @@ class DirectLaunch(Launch):
     def done(self) -> bool:
         return self.proc.poll() is not None
 
-    def answer(self) -> str:
-        out, err = self.proc.communicate()
+    def answer(self, timeout: float | None = None) -> str:
+        try:
+            out, err = self.proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise LaunchFailed(f"the sandbox launcher gave no answer within {timeout:.0f} s") from None
         if not out.strip():
             raise LaunchFailed(f"sandbox launcher failed (exit {self.proc.returncode}): {err[-500:]}")
         return out
@@ -64,8 +69,9 @@ class _Pending(Launch):
     def done(self) -> bool:
         return self._event.is_set()
 
-    def answer(self) -> str:
-        self._event.wait()
+    def answer(self, timeout: float | None = None) -> str:
+        if not self._event.wait(timeout):
+            raise LaunchFailed(f"the sandbox fork server gave no answer within {timeout:.0f} s")
         if self._line is None:
             raise LaunchFailed("the sandbox fork server ended before answering")
         return self._line
@@ -96,6 +102,8 @@ class ForkServer:
                 raise LaunchFailed("the sandbox fork server has ended")
             request_id = str(next(self._ids))
             payload = b"\0".join([request_id.encode(), *(a.encode() for a in args)]) + b"\0"
+            if len(payload) > MAX_REQUEST:
+                raise LaunchFailed(f"a launcher command of {len(payload)} bytes (at most {MAX_REQUEST})")
             self._pending[request_id] = pending
             try:
                 self.proc.stdin.write(struct.pack("<I", len(payload)) + payload)

@@ -53,7 +53,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_BINDS 64
+#define MAX_BINDS 192 /* a 64-user Communication manager sees 64 FIFO folders */
 #define MAX_ENV 64
 #define MAX_WRITABLE 16
 #define POLL_NS 20000000L /* CPU-limit polling period: 20 ms */
@@ -425,8 +425,21 @@ static void build_root(void) {
 #define NS_FLAGS (CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | \
                   CLONE_NEWCGROUP | 0x00000080 /* CLONE_NEWTIME */)
 
-/* Refused with EPERM: nothing a contest program, CPython or the compiler needs. */
+/* Refused with EPERM: nothing a contest program, CPython or the compiler needs.
+ * Besides escape routes, this closes channels between runs through what the
+ * kernel shares: file locks on system files, inotify watches, file-system
+ * counters (ustat), page-cache probes (cachestat). */
 static const int denied_syscalls[] = {
+    __NR_flock, __NR_inotify_init1, __NR_inotify_add_watch,
+#ifdef __NR_inotify_init
+    __NR_inotify_init,
+#endif
+#ifdef __NR_ustat
+    __NR_ustat,
+#endif
+#ifdef __NR_cachestat
+    __NR_cachestat,
+#endif
     __NR_unshare, __NR_setns, __NR_mount, __NR_umount2, __NR_pivot_root, __NR_chroot,
 #ifdef __NR_open_tree
     __NR_open_tree, __NR_move_mount, __NR_fsopen, __NR_fsconfig, __NR_fsmount, __NR_fspick,
@@ -470,10 +483,32 @@ static const int denied_syscalls[] = {
 #endif
 };
 
+/* Answered without running: ENOSYS where libc falls back to something the filter can
+ * judge (clone3 hides its flags in memory) or where a caller copes with its absence;
+ * 0 (done, nothing happened) where the call only acts on what every run shares. */
+struct fixed_answer { int nr; unsigned answer; };
+static const struct fixed_answer fixed_answers[] = {
+    {__NR_clone3, SECCOMP_RET_ERRNO | ENOSYS},
+    {__NR_preadv2, SECCOMP_RET_ERRNO | ENOSYS},   /* RWF_NOWAIT tells what another run left in the page cache */
+    {__NR_pwritev2, SECCOMP_RET_ERRNO | ENOSYS},
+    {__NR_sysinfo, SECCOMP_RET_ERRNO | ENOSYS},   /* host-wide process count and free memory */
+    {__NR_statfs, SECCOMP_RET_ERRNO | ENOSYS},    /* host-wide free blocks, which other runs' output moves */
+    {__NR_fstatfs, SECCOMP_RET_ERRNO | ENOSYS},
+    {__NR_fadvise64, SECCOMP_RET_ERRNO | 0},      /* DONTNEED would evict every run's page cache */
+    {__NR_sync, SECCOMP_RET_ERRNO | 0},
+    {__NR_syncfs, SECCOMP_RET_ERRNO | 0},
+};
+/* fcntl commands that lock, lease or watch: locks on a shared read-only file are seen by every run */
+static const unsigned lock_commands[] = {F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW,
+                                         F_SETLEASE, F_GETLEASE, F_NOTIFY};
+#define N_FIXED (sizeof fixed_answers / sizeof fixed_answers[0])
+#define N_LOCK (sizeof lock_commands / sizeof lock_commands[0])
 #define N_DENIED (sizeof denied_syscalls / sizeof denied_syscalls[0])
 #define ARG0 offsetof(struct seccomp_data, args[0]) /* low 32 bits on little-endian machines */
+#define ARG1 offsetof(struct seccomp_data, args[1])
+#define ARG2 offsetof(struct seccomp_data, args[2])
 #define LEAF 4                                      /* denied numbers compared one by one in a leaf */
-#define FILTER_MAX (3 * N_DENIED + 40)
+#define FILTER_MAX (3 * N_DENIED + 2 * N_FIXED + N_LOCK + 60)
 #define STMT(code, k) ((struct sock_filter)BPF_STMT(code, k))
 #define JUMP(code, k, jt, jf) ((struct sock_filter)BPF_JUMP(code, k, jt, jf))
 
@@ -520,9 +555,10 @@ static void build_syscall_filter(void) {
     f[n++] = JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000 /* x32 */, 0, 1);
     f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
 #endif
-    /* clone3 hides its flags in memory the filter cannot read: ENOSYS makes libc fall back to clone */
-    f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, 0, 1);
-    f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+    for (size_t i = 0; i < N_FIXED; i++) {
+        f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, fixed_answers[i].nr, 0, 1);
+        f[n++] = STMT(BPF_RET | BPF_K, fixed_answers[i].answer);
+    }
     /* clone: threads and processes yes, new namespaces no */
     f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 4);
     f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, ARG0);
@@ -535,6 +571,19 @@ static void build_syscall_filter(void) {
     f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, 1, 0);
     f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EACCES);
     f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    /* fcntl: everything but locks, leases and directory notification */
+    f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_fcntl, 0, N_LOCK + 3);
+    f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, ARG1);
+    for (size_t i = 0; i < N_LOCK; i++) f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, lock_commands[i], N_LOCK - i, 0);
+    f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOLCK);
+    /* madvise: MADV_COLD and MADV_PAGEOUT would push shared file pages out of the cache: no-ops */
+    f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_madvise, 0, 5);
+    f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, ARG2);
+    f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, 20 /* MADV_COLD */, 2, 0);
+    f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, 21 /* MADV_PAGEOUT */, 1, 0);
+    f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 0);
     filter_len = n;
     int allow_at = n + tree_size(0, N_DENIED), deny_at = allow_at + 1;
     emit_tree(0, N_DENIED, allow_at, deny_at);
@@ -772,6 +821,16 @@ static int make_netns(int home) {
     return fd;
 }
 
+/* The server's own answer for a request it cannot run; the id is its first field. */
+static void answer_refused(const char *request, const char *why) {
+    snprintf(request_id, sizeof request_id, "%s", request);
+    printf("{");
+    print_id();
+    printf("\"ok\": false, \"error\": \"the fork server refused the run: %s\"}\n", why);
+    fflush(stdout);
+    request_id[0] = 0;
+}
+
 /* Requests on stdin: a 4-byte little-endian length, then "ID\0ARG\0ARG\0...". Each is
  * answered by a forked launcher (no exec per run) with one JSON line carrying "id" on
  * the shared stdout: lines under PIPE_BUF are written whole. While idle the server
@@ -794,10 +853,30 @@ static int serve(void) {
         }
         uint32_t length;
         if (read_full(0, &length, sizeof length)) return 0; /* the judge closed us: done */
-        if (length == 0 || length > MAX_REQUEST) { errno = EINVAL; die("bad request length %u", length); }
-        char *request = malloc(length + 1);
-        if (!request || read_full(0, request, length)) return 0;
+        char *request = malloc((size_t)(length > MAX_REQUEST ? MAX_REQUEST : length) + 1);
+        if (!request) return 3;
+        if (length > MAX_REQUEST) { /* keep its id to answer it, drop the rest */
+            if (read_full(0, request, MAX_REQUEST)) return 0;
+            for (uint32_t left = length - MAX_REQUEST; left > 0;) {
+                char sink[4096];
+                uint32_t chunk = left < sizeof sink ? left : (uint32_t)sizeof sink;
+                if (read_full(0, sink, chunk)) return 0;
+                left -= chunk;
+            }
+            request[MAX_REQUEST] = 0;
+            answer_refused(request, "request too long");
+            free(request);
+            continue;
+        }
+        if (read_full(0, request, length)) return 0;
         request[length] = 0;
+        int argc = 1;
+        for (char *p = request + strlen(request) + 1; p < request + length; p += strlen(p) + 1) argc++;
+        if (argc > MAX_ARGS) {
+            answer_refused(request, "too many arguments");
+            free(request);
+            continue;
+        }
         int netfd = pooled ? pool[--pooled] : -1;
         pid_t pid = fork();
         if (pid == 0) {
@@ -806,25 +885,17 @@ static int serve(void) {
             if (home >= 0) close(home);
             int null = open("/dev/null", O_RDONLY);
             if (null >= 0) { dup2(null, 0); close(null); }
-            char *argv[MAX_ARGS + 2];
-            int argc = 0;
+            char *argv[MAX_ARGS + 1];
+            argc = 0;
             argv[argc++] = "olympicforge-sandbox";
             snprintf(request_id, sizeof request_id, "%s", request);
-            for (char *p = request + strlen(request) + 1; p < request + length && argc <= MAX_ARGS; p += strlen(p) + 1)
-                argv[argc++] = p;
+            for (char *p = request + strlen(request) + 1; p < request + length; p += strlen(p) + 1) argv[argc++] = p;
             argv[argc] = NULL;
             pooled_netns = netfd;
             exit(run(argc, argv));
         }
         if (netfd >= 0) close(netfd);
-        if (pid < 0) {
-            snprintf(request_id, sizeof request_id, "%s", request);
-            printf("{");
-            print_id();
-            printf("\"ok\": false, \"error\": \"fork failed: %s\"}\n", strerror(errno));
-            fflush(stdout);
-            request_id[0] = 0;
-        }
+        if (pid < 0) answer_refused(request, strerror(errno));
         free(request);
     }
 }

@@ -9,6 +9,7 @@ namespace alive for runs to join, and turns the launcher's JSON into a
 from __future__ import annotations
 
 import enum
+import errno
 import json
 import logging
 import os
@@ -29,6 +30,7 @@ UID_BASE = 2_000_000  # sandbox uid = UID_BASE + launcher pid: unique among live
 SYSTEM_BINDS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/etc")
 # Setup stage reported by the launcher when execve itself failed.
 EXEC_STAGE = 40
+ANSWER_GRACE = 120.0  # seconds past a run's wall limit after which its launcher is deemed stuck (JE)
 
 
 class SandboxError(RuntimeError):
@@ -318,7 +320,7 @@ class Sandbox:
         )  # fmt: skip
         stage, err = raw["setup_stage"], raw["setup_errno"]
         by_rlimit = not raw["memory_by_cgroup"]
-        if stage == EXEC_STAGE and err == 12 and by_rlimit:  # ENOMEM: static data over RLIMIT_AS
+        if stage == EXEC_STAGE and err == errno.ENOMEM:  # static data over RLIMIT_AS, or no room to map it
             result.status, result.message = RunStatus.MEMORY_LIMIT, "program does not fit in the memory limit"
         elif stage not in (0, -1):
             result.status = RunStatus.SANDBOX_ERROR
@@ -363,8 +365,9 @@ class RunningProcess:
         return self.launch.done()
 
     def wait(self) -> RunResult:
-        try:
-            out = self.launch.answer()
+        wall = self.limits.effective_wall_time
+        try:  # the launcher ends every run at its wall limit: far past it, the launcher itself is stuck
+            out = self.launch.answer(None if wall is None else wall + ANSWER_GRACE)
             raw = json.loads(out)
         except LaunchFailed as exc:
             raise SandboxError(str(exc)) from None
