@@ -85,7 +85,9 @@ def test_backend_is_reported(backend_compiler, judge_code):
     ids=["tle", "mle", "wtle", "re"],
 )
 def test_basic_verdicts(backend_compiler, judge_code, code, expected):
-    limits = RunLimits(cpu_time=0.5, memory=256 << 20)
+    # the hog's page faults and the cgroup's reclaim before the OOM kill take CPU time of
+    # their own, more of it on a loaded machine: its CPU limit leaves room to reach MLE
+    limits = RunLimits(cpu_time=2.0 if expected == "MLE" else 0.5, memory=256 << 20)
     result = judge_code(code, [("", "")], limits=limits, using=backend_compiler)
     assert [str(t.verdict) for t in result.tests] == [expected]
     assert leftover_cgroups(backend_compiler.sandbox) == []
