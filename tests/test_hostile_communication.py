@@ -240,3 +240,29 @@ def test_the_number_of_user_processes_is_bounded():
     task.num_processes = 65
     with pytest.raises(PackageError, match="num_processes must be between 1 and 64, not 65"):
         task.check()
+
+
+LINGER = r"""#include <cstdio>
+#include <cstring>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+int main(){ char role[8]; if (std::scanf("%7s", role) != 1) return 1;
+  sockaddr_un a{}; a.sun_family = AF_UNIX; std::memcpy(a.sun_path + 1, "of-linger", 9);
+  socklen_t len = sizeof(sa_family_t) + 10; int s = socket(AF_UNIX, SOCK_DGRAM, 0);
+  if (role[0] == 'L') {  // bind, then send the socket to itself: a cycle no process holds once we exit
+    if (bind(s, (sockaddr*)&a, len) || connect(s, (sockaddr*)&a, len)) return 2;
+    char data = 'x', control[CMSG_SPACE(sizeof(int))] = {}; iovec io{&data, 1};
+    msghdr m{}; m.msg_iov = &io; m.msg_iovlen = 1; m.msg_control = control; m.msg_controllen = sizeof control;
+    cmsghdr *c = CMSG_FIRSTHDR(&m); c->cmsg_level = SOL_SOCKET; c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int)); std::memcpy(CMSG_DATA(c), &s, sizeof(int));
+    if (sendmsg(s, &m, 0) != 1) return 3; std::puts("left"); return 0; }
+  std::puts(bind(s, (sockaddr*)&a, len) == 0 ? "free" : "taken"); }"""
+
+
+def test_a_socket_left_behind_is_not_met_by_the_next_run(judge_code, unharmed):
+    """A run leaves an abstract unix socket alive (it holds a descriptor of itself in
+    flight); the next run, whichever network namespace it gets, must not find it."""
+    assert [str(t.verdict) for t in judge_code(LINGER, [("L\n", "left\n")]).tests] == ["AC"]
+    for _ in range(3):
+        assert [str(t.verdict) for t in judge_code(LINGER, [("R\n", "free\n")]).tests] == ["AC"]

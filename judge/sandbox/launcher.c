@@ -486,36 +486,46 @@ static const int denied_syscalls[] = {
 /* Answered without running: ENOSYS where libc falls back to something the filter can
  * judge (clone3 hides its flags in memory) or where a caller copes with its absence;
  * 0 (done, nothing happened) where the call only acts on what every run shares. */
-struct fixed_answer { int nr; unsigned answer; };
-static const struct fixed_answer fixed_answers[] = {
-    {__NR_clone3, SECCOMP_RET_ERRNO | ENOSYS},
-    {__NR_preadv2, SECCOMP_RET_ERRNO | ENOSYS},   /* RWF_NOWAIT tells what another run left in the page cache */
-    {__NR_pwritev2, SECCOMP_RET_ERRNO | ENOSYS},
-    {__NR_sysinfo, SECCOMP_RET_ERRNO | ENOSYS},   /* host-wide process count and free memory */
-    {__NR_statfs, SECCOMP_RET_ERRNO | ENOSYS},    /* host-wide free blocks, which other runs' output moves */
-    {__NR_fstatfs, SECCOMP_RET_ERRNO | ENOSYS},
-    {__NR_fadvise64, SECCOMP_RET_ERRNO | 0},      /* DONTNEED would evict every run's page cache */
-    {__NR_sync, SECCOMP_RET_ERRNO | 0},
-    {__NR_syncfs, SECCOMP_RET_ERRNO | 0},
+enum action { DENY, NO_SYSCALL, NO_OP, CHECK_CLONE, CHECK_SOCKET, CHECK_FCNTL, CHECK_MADVISE, N_ACTIONS };
+struct rule { int nr; enum action action; };
+static const struct rule special_rules[] = {
+    {__NR_clone3, NO_SYSCALL},
+    {__NR_preadv2, NO_SYSCALL}, /* RWF_NOWAIT tells what another run left in the page cache */
+    {__NR_pwritev2, NO_SYSCALL},
+    {__NR_sysinfo, NO_SYSCALL}, /* host-wide process count and free memory */
+    {__NR_statfs, NO_SYSCALL},  /* host-wide free blocks, which other runs' output moves */
+    {__NR_fstatfs, NO_SYSCALL},
+    {__NR_fadvise64, NO_OP},    /* DONTNEED would evict every run's page cache */
+    {__NR_sync, NO_OP},
+    {__NR_syncfs, NO_OP},
+    {__NR_clone, CHECK_CLONE},     /* threads and processes yes, new namespaces no */
+    {__NR_socket, CHECK_SOCKET},   /* unix sockets only (the network namespace is private anyway) */
+    {__NR_fcntl, CHECK_FCNTL},     /* everything but locks, leases and directory notification */
+    {__NR_madvise, CHECK_MADVISE}, /* MADV_COLD and MADV_PAGEOUT would push shared file pages out */
 };
 /* fcntl commands that lock, lease or watch: locks on a shared read-only file are seen by every run */
 static const unsigned lock_commands[] = {F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW,
                                          F_SETLEASE, F_GETLEASE, F_NOTIFY};
-#define N_FIXED (sizeof fixed_answers / sizeof fixed_answers[0])
+#define N_SPECIAL (sizeof special_rules / sizeof special_rules[0])
 #define N_LOCK (sizeof lock_commands / sizeof lock_commands[0])
 #define N_DENIED (sizeof denied_syscalls / sizeof denied_syscalls[0])
+#define N_RULES (N_DENIED + N_SPECIAL)
 #define ARG0 offsetof(struct seccomp_data, args[0]) /* low 32 bits on little-endian machines */
 #define ARG1 offsetof(struct seccomp_data, args[1])
 #define ARG2 offsetof(struct seccomp_data, args[2])
-#define LEAF 4                                      /* denied numbers compared one by one in a leaf */
-#define FILTER_MAX (3 * N_DENIED + 2 * N_FIXED + N_LOCK + 60)
+#define LEAF 4 /* numbers compared one by one in a leaf of the search tree */
+#define FILTER_MAX (3 * N_RULES + N_LOCK + 40)
 #define STMT(code, k) ((struct sock_filter)BPF_STMT(code, k))
 #define JUMP(code, k, jt, jf) ((struct sock_filter)BPF_JUMP(code, k, jt, jf))
 
 static struct sock_filter filter[FILTER_MAX];
-static int filter_len, sorted_denied[N_DENIED];
+static int filter_len;
+static struct rule rules[N_RULES];
+static int action_at[N_ACTIONS]; /* where each action's instructions start */
 
-static int by_number(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+static int by_number(const void *a, const void *b) {
+    return ((const struct rule *)a)->nr - ((const struct rule *)b)->nr;
+}
 
 static int tree_size(int lo, int hi) {
     if (hi - lo <= LEAF) return hi - lo + 1;
@@ -523,72 +533,79 @@ static int tree_size(int lo, int hi) {
     return 1 + tree_size(lo, mid) + tree_size(mid, hi);
 }
 
-/* A binary search over the sorted denied numbers: a syscall runs through about
- * log2(N) + LEAF comparisons, not N. The kernel evaluates the filter for every
- * syscall number when it is installed (to cache the always-allowed ones), so a
- * linear list of 70 made each install cost ~0.3 ms; the tree costs a fraction. */
-static void emit_tree(int lo, int hi, int allow_at, int deny_at) {
+static void emit(struct sock_filter instruction) {
+    if (filter_len == FILTER_MAX) { errno = E2BIG; die("the syscall filter outgrew its table"); }
+    filter[filter_len++] = instruction;
+}
+
+static unsigned char hop(int target) { /* a forward jump from the next instruction to `target` */
+    int distance = target - filter_len - 1;
+    if (distance < 0 || distance > 255) { errno = ERANGE; die("a syscall filter jump of %d", distance); }
+    return (unsigned char)distance;
+}
+
+/* A binary search over the rules' syscall numbers, each leaf jumping to its rule's
+ * action. The kernel evaluates the filter for every syscall number when it is
+ * installed (to cache the always-allowed ones): a syscall's path here is about
+ * log2(N) + LEAF comparisons, where a flat list cost ~0.3 ms per run to install. */
+static void emit_tree(int lo, int hi, int allow_at) {
     if (hi - lo <= LEAF) {
-        for (int i = lo; i < hi; i++, filter_len++)
-            filter[filter_len] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, sorted_denied[i], deny_at - filter_len - 1, 0);
-        filter[filter_len] = JUMP(BPF_JMP | BPF_JA | BPF_K, allow_at - filter_len - 1, 0, 0);
-        filter_len++;
+        for (int i = lo; i < hi; i++) emit(JUMP(BPF_JMP | BPF_JEQ | BPF_K, rules[i].nr, hop(action_at[rules[i].action]), 0));
+        emit(JUMP(BPF_JMP | BPF_JA | BPF_K, hop(allow_at), 0, 0));
         return;
     }
     int mid = (lo + hi) / 2;
-    filter[filter_len++] = JUMP(BPF_JMP | BPF_JGE | BPF_K, sorted_denied[mid], tree_size(lo, mid), 0);
-    emit_tree(lo, mid, allow_at, deny_at);
-    emit_tree(mid, hi, allow_at, deny_at);
+    emit(JUMP(BPF_JMP | BPF_JGE | BPF_K, rules[mid].nr, tree_size(lo, mid), 0));
+    emit_tree(lo, mid, allow_at);
+    emit_tree(mid, hi, allow_at);
 }
 
 static void build_syscall_filter(void) {
-    memcpy(sorted_denied, denied_syscalls, sizeof sorted_denied);
-    qsort(sorted_denied, N_DENIED, sizeof sorted_denied[0], by_number);
-    struct sock_filter *f = filter;
-    int n = 0;
-    f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
-    /* another ABI (i386 int 0x80 on x86_64) would index another syscall table: kill */
-    f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 1, 0);
-    f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
-    f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+    for (size_t i = 0; i < N_DENIED; i++) rules[i] = (struct rule){denied_syscalls[i], DENY};
+    for (size_t i = 0; i < N_SPECIAL; i++) rules[N_DENIED + i] = special_rules[i];
+    qsort(rules, N_RULES, sizeof rules[0], by_number);
+    int head = 4;
 #if defined(__x86_64__)
-    f[n++] = JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000 /* x32 */, 0, 1);
-    f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+    head += 2;
 #endif
-    for (size_t i = 0; i < N_FIXED; i++) {
-        f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, fixed_answers[i].nr, 0, 1);
-        f[n++] = STMT(BPF_RET | BPF_K, fixed_answers[i].answer);
-    }
-    /* clone: threads and processes yes, new namespaces no */
-    f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 4);
-    f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, ARG0);
-    f[n++] = JUMP(BPF_JMP | BPF_JSET | BPF_K, NS_FLAGS, 0, 1);
-    f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
-    f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-    /* sockets: unix ones only (the network namespace is empty and private anyway) */
-    f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 4);
-    f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, ARG0);
-    f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, 1, 0);
-    f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EACCES);
-    f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-    /* fcntl: everything but locks, leases and directory notification */
-    f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_fcntl, 0, N_LOCK + 3);
-    f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, ARG1);
-    for (size_t i = 0; i < N_LOCK; i++) f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, lock_commands[i], N_LOCK - i, 0);
-    f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-    f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOLCK);
-    /* madvise: MADV_COLD and MADV_PAGEOUT would push shared file pages out of the cache: no-ops */
-    f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_madvise, 0, 5);
-    f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, ARG2);
-    f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, 20 /* MADV_COLD */, 2, 0);
-    f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, 21 /* MADV_PAGEOUT */, 1, 0);
-    f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-    f[n++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 0);
-    filter_len = n;
-    int allow_at = n + tree_size(0, N_DENIED), deny_at = allow_at + 1;
-    emit_tree(0, N_DENIED, allow_at, deny_at);
-    f[filter_len++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-    f[filter_len++] = STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
+    /* the layout: head, tree, allow, then one block per action */
+    int allow_at = head + tree_size(0, N_RULES);
+    int sizes[N_ACTIONS] = {[DENY] = 1, [NO_SYSCALL] = 1, [NO_OP] = 1, [CHECK_CLONE] = 4, [CHECK_SOCKET] = 4,
+                            [CHECK_FCNTL] = (int)N_LOCK + 3, [CHECK_MADVISE] = 5};
+    for (int a = 0, at = allow_at + 1; a < N_ACTIONS; a++) { action_at[a] = at; at += sizes[a]; }
+    filter_len = 0;
+    emit(STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
+    /* another ABI (i386 int 0x80 on x86_64) would index another syscall table: kill */
+    emit(JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 1, 0));
+    emit(STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+    emit(STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
+#if defined(__x86_64__)
+    emit(JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000 /* x32 */, 0, 1));
+    emit(STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+#endif
+    emit_tree(0, N_RULES, allow_at);
+    emit(STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+    emit(STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM));  /* DENY */
+    emit(STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS)); /* NO_SYSCALL */
+    emit(STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 0));      /* NO_OP */
+    emit(STMT(BPF_LD | BPF_W | BPF_ABS, ARG0));               /* CHECK_CLONE */
+    emit(JUMP(BPF_JMP | BPF_JSET | BPF_K, NS_FLAGS, 0, 1));
+    emit(STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM));
+    emit(STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+    emit(STMT(BPF_LD | BPF_W | BPF_ABS, ARG0));               /* CHECK_SOCKET */
+    emit(JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, 1, 0));
+    emit(STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EACCES));
+    emit(STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+    emit(STMT(BPF_LD | BPF_W | BPF_ABS, ARG1));               /* CHECK_FCNTL */
+    for (size_t i = 0; i < N_LOCK; i++) emit(JUMP(BPF_JMP | BPF_JEQ | BPF_K, lock_commands[i], N_LOCK - i, 0));
+    emit(STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+    emit(STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOLCK));
+    emit(STMT(BPF_LD | BPF_W | BPF_ABS, ARG2));               /* CHECK_MADVISE */
+    emit(JUMP(BPF_JMP | BPF_JEQ | BPF_K, 20 /* MADV_COLD */, 2, 0));
+    emit(JUMP(BPF_JMP | BPF_JEQ | BPF_K, 21 /* MADV_PAGEOUT */, 1, 0));
+    emit(STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+    emit(STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 0));
+    if (filter_len != action_at[N_ACTIONS - 1] + sizes[N_ACTIONS - 1]) { errno = EINVAL; die("syscall filter layout"); }
 }
 
 /* Installed right before execve, after the uid is dropped and no_new_privs is set,
@@ -796,7 +813,8 @@ static int hold_netns(void) {
 
 /* ---- --serve: one long-lived launcher that forks a run per request ---- */
 
-#define NETNS_POOL 4
+#define NETNS_POOL 8  /* free network namespaces kept ready */
+#define MAX_RUNS 4096 /* runs in flight through one server */
 #define MAX_REQUEST (1 << 20)
 #define MAX_ARGS 1024
 
@@ -821,6 +839,25 @@ static int make_netns(int home) {
     return fd;
 }
 
+/* Whether a network namespace whose run has ended holds nothing a later run could
+ * see. The filter lets programs make unix sockets only, and those close with their
+ * processes, except one kept alive by a descriptor in flight inside itself (until
+ * the kernel collects it): any socket left, and the namespace is thrown away. */
+static int netns_is_clean(int fd, int home) {
+    if (setns(fd, CLONE_NEWNET)) return 0;
+    char buf[256];
+    int clean = 0, sockets = open("/proc/self/net/unix", O_RDONLY | O_CLOEXEC);
+    if (sockets >= 0) {
+        ssize_t n = read(sockets, buf, sizeof buf - 1);
+        buf[n > 0 ? n : 0] = 0;
+        char *first_end = strchr(buf, '\n');
+        clean = n > 0 && first_end && first_end[1] == 0; /* the header line alone */
+        close(sockets);
+    }
+    if (setns(home, CLONE_NEWNET)) { errno = EIO; die("cannot return to the server's network namespace"); }
+    return clean;
+}
+
 /* The server's own answer for a request it cannot run; the id is its first field. */
 static void answer_refused(const char *request, const char *why) {
     snprintf(request_id, sizeof request_id, "%s", request);
@@ -836,16 +873,35 @@ static void answer_refused(const char *request, const char *why) {
  * the shared stdout: lines under PIPE_BUF are written whole. While idle the server
  * makes network namespaces ahead of time, so that a run only joins its own fresh one. */
 static int serve(void) {
-    signal(SIGCHLD, SIG_IGN); /* the kernel reaps the run launchers */
+    sigset_t chld, waiting;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, &waiting);
+    sigdelset(&waiting, SIGCHLD);
+    struct sigaction on_child = {.sa_handler = wake_up}; /* a run launcher ended: wake the poll below */
+    sigaction(SIGCHLD, &on_child, NULL);
     int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
     int pool[NETNS_POOL], pooled = 0, can_pool = home >= 0;
+    static struct { pid_t pid; int netfd; } runs[MAX_RUNS]; /* launchers in flight and their namespace */
+    int nruns = 0;
     printf("ready\n");
     fflush(stdout);
     for (;;) {
+        /* a namespace whose run is over (every process of it gone) serves the next run */
+        for (pid_t done; (done = waitpid(-1, NULL, WNOHANG)) > 0;)
+            for (int i = 0; i < nruns; i++)
+                if (runs[i].pid == done) {
+                    int fd = runs[i].netfd;
+                    runs[i] = runs[--nruns];
+                    if (fd >= 0 && pooled < NETNS_POOL && netns_is_clean(fd, home)) pool[pooled++] = fd;
+                    else if (fd >= 0) close(fd);
+                    break;
+                }
         struct pollfd wait_for = {.fd = 0, .events = POLLIN};
-        int ready = poll(&wait_for, 1, can_pool && pooled < NETNS_POOL ? 0 : -1);
+        struct timespec now_please = {0, 0};
+        int ready = ppoll(&wait_for, 1, can_pool && pooled < 2 ? &now_please : NULL, &waiting);
         if (ready < 0 && errno == EINTR) continue;
-        if (ready == 0) {
+        if (ready == 0) { /* idle and short of namespaces: make one ahead of time */
             int fd = make_netns(home);
             if (fd < 0) can_pool = 0; /* not allowed (no CAP_SYS_ADMIN): runs make their own */
             else pool[pooled++] = fd;
@@ -877,10 +933,16 @@ static int serve(void) {
             free(request);
             continue;
         }
-        int netfd = pooled ? pool[--pooled] : -1;
+        if (nruns == MAX_RUNS) {
+            answer_refused(request, "too many runs at once");
+            free(request);
+            continue;
+        }
+        int netfd = pooled ? pool[--pooled] : can_pool ? make_netns(home) : -1;
         pid_t pid = fork();
         if (pid == 0) {
             signal(SIGCHLD, SIG_DFL);
+            for (int i = 0; i < nruns; i++) if (runs[i].netfd >= 0) close(runs[i].netfd);
             for (int i = 0; i < pooled; i++) close(pool[i]);
             if (home >= 0) close(home);
             int null = open("/dev/null", O_RDONLY);
@@ -894,8 +956,11 @@ static int serve(void) {
             pooled_netns = netfd;
             exit(run(argc, argv));
         }
-        if (netfd >= 0) close(netfd);
-        if (pid < 0) answer_refused(request, strerror(errno));
+        if (pid > 0) runs[nruns++] = (typeof(runs[0])){pid, netfd};
+        else {
+            if (netfd >= 0) close(netfd);
+            answer_refused(request, strerror(errno));
+        }
         free(request);
     }
 }
