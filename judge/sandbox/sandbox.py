@@ -1,8 +1,8 @@
 """Run one untrusted process under limits, through the C launcher.
 
 The Python side chooses the backend once (cgroup v2, cgroup v1 or rlimits;
-namespaces as root, in a user namespace, or none), keeps one empty network
-namespace alive for runs to join, and turns the launcher's JSON into a
+namespaces as root, in a user namespace, or none), hands each run's command
+line to the launcher's fork server, and turns the launcher's JSON into a
 `RunResult` with a single `RunStatus`.
 """
 
@@ -87,7 +87,7 @@ class RunResult:
     backend: str
     message: str = ""
     low_fidelity: bool = False  # the backend could not measure/limit everything exactly
-    ended_at: float = 0.0  # time.monotonic() when the program ended: who ended first, in Communication
+    ended_at: float = 0.0  # time.monotonic() when the program ended (Communication: did the manager react?)
     raw: dict = field(default_factory=dict, repr=False)
 
 
