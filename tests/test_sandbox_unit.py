@@ -185,3 +185,16 @@ def json_answer(launch) -> dict:
     if not data.get("ok"):
         raise LaunchFailed(data["error"])
     return data
+
+
+def test_out_of_cpu_while_running_into_the_memory_limit_is_mle(sandbox, tmp_path):
+    """The kernel's reclaim against the limit takes the program's CPU time and can lose
+    the race with the OOM kill on a loaded machine: the verdict must not depend on it."""
+    raw = {"exited": False, "exit_code": -1, "signal": 9, "cpu": 0.56, "wall": 0.6, "memory": 256 << 20,
+           "max_rss": -1, "oom_kills": 0, "killed_cpu": True, "killed_wall": False, "setup_stage": 0,
+           "setup_errno": 0, "reported": False, "memory_by_cgroup": True, "ended_at": 1.0}  # fmt: skip
+    limits = RunLimits(cpu_time=0.5, memory=256 << 20)
+    racing = sandbox._classify({**raw, "killed_at_memory_limit": True}, limits, [], None)
+    assert racing.status == RunStatus.MEMORY_LIMIT and "memory limit" in racing.message
+    looping = sandbox._classify({**raw, "killed_at_memory_limit": False}, limits, [], None)
+    assert looping.status == RunStatus.TIME_LIMIT

@@ -234,6 +234,13 @@ static double cgroup_cpu(void) {
     return -1;
 }
 
+/* How many times the run's memory usage has run into its limit so far, or -1. */
+static long long memory_limit_hits(void) {
+    if (o.cg == CG_V1) return cg_mem_dir[0] ? read_ll(cg_mem_dir, "memory.failcnt") : -1;
+    if (o.cg == CG_V2) return read_key(cg2_dir, "memory.events", "max");
+    return -1;
+}
+
 /* Without a cgroup: CPU seconds of the init's children (the program and any
  * orphans it adopted), read from /proc, so a CPU limit can still be enforced
  * while they run and a killed run still reports the CPU it used. */
@@ -1035,7 +1042,8 @@ static int run(int argc, char **argv) {
         close(go[1]);
     }
 
-    int killed_cpu = 0, killed_wall = 0, init_status = 0, init_gone = 0;
+    int killed_cpu = 0, killed_wall = 0, init_status = 0, init_gone = 0, at_memory_limit = 0;
+    long long last_hits = -1;
     int have_report = 0, report_open = 1;
     struct child_report r;
     memset(&r, 0, sizeof r);
@@ -1062,7 +1070,14 @@ static int run(int argc, char **argv) {
         if (!killed_cpu && !killed_wall) {
             double used = o.cg != CG_NONE ? cgroup_cpu() : children_cpu(init);
             if (used > last_cpu) last_cpu = used;
-            if (cpu_limit > 0 && used > cpu_limit + 0.05) { killed_cpu = 1; kill_run(init); }
+            long long hits = memory_limit_hits();
+            if (cpu_limit > 0 && used > cpu_limit + 0.05) {
+                /* still running into its memory limit: the time went to reclaim, racing the OOM kill */
+                at_memory_limit = hits > last_hits && last_hits >= 0;
+                killed_cpu = 1;
+                kill_run(init);
+            }
+            last_hits = hits;
         }
         long wait_ns = POLL_NS;
         if (wall_limit > 0) {
@@ -1107,10 +1122,11 @@ static int run(int argc, char **argv) {
     printf("\"ok\": true, \"exited\": %s, \"exit_code\": %d, \"signal\": %d, \"cpu\": %.6f, "
            "\"wall\": %.6f, \"memory\": %lld, \"max_rss\": %lld, \"oom_kills\": %lld, "
            "\"killed_cpu\": %s, \"killed_wall\": %s, \"setup_stage\": %d, \"setup_errno\": %d, "
-           "\"reported\": %s, \"memory_by_cgroup\": %s, \"ended_at\": %.6f}\n",
+           "\"reported\": %s, \"memory_by_cgroup\": %s, \"ended_at\": %.6f, \"killed_at_memory_limit\": %s}\n",
            exited ? "true" : "false", exited ? WEXITSTATUS(status) : -1, sig, cpu, wall, peak, max_rss, oom,
            killed_cpu ? "true" : "false", killed_wall ? "true" : "false", have_report ? r.stage : -1,
-           have_report ? r.err : 0, have_report ? "true" : "false", memory_by_cgroup ? "true" : "false", ended_at);
+           have_report ? r.err : 0, have_report ? "true" : "false", memory_by_cgroup ? "true" : "false", ended_at,
+           at_memory_limit ? "true" : "false");
     fflush(stdout); /* answer first: the init's exit (namespace teardown) and the removal of
                        the emptied cgroups happen while the judge goes on */
     if (!init_gone) {

@@ -327,6 +327,9 @@ class Sandbox:
             result.message = f"sandbox setup failed at stage {stage}: {os.strerror(err) if err else '?'}"
         elif raw["oom_kills"] > 0:
             result.status, result.message = RunStatus.MEMORY_LIMIT, "memory limit exceeded (OOM kill)"
+        elif raw.get("killed_at_memory_limit"):  # its CPU time went to reclaim, racing the OOM kill
+            result.status = RunStatus.MEMORY_LIMIT
+            result.message = "memory limit exceeded (out of CPU time while still running into the memory limit)"
         elif limits.cpu_time is not None and (raw["killed_cpu"] or raw["cpu"] > limits.cpu_time):
             result.status = RunStatus.TIME_LIMIT
             result.message = f"CPU time {raw['cpu']:.3f} s over the limit {limits.cpu_time:g} s"
