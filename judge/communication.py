@@ -43,6 +43,7 @@ from judge.workdir import private_dir
 PROTOCOL_VIOLATION = "protocol violation"
 JUDGE_FAILURE = "judge failure"  # what CMS managers print when they themselves failed
 ALONE_AFTER = 0.5  # seconds the manager may run on after every user ended, before the FIFOs are let go under it
+POKE_EVERY = 0.05  # seconds between pokes of the FIFOs once they are let go (for late openers)
 REACTION = 1.0  # seconds after that within which a manager's failure is its reaction to being left alone
 OUTPUT_HEAD = 64 << 10  # bytes of the manager's stdout/stderr read back
 
@@ -96,6 +97,17 @@ class _Channels:
         self.held = []
         return time.monotonic()
 
+    def poke(self) -> None:
+        """Open and close every FIFO end without blocking: a process that opens its FIFO
+        only after the ends were let go (a slow start) is not left blocked in open()."""
+        for i in range(self.num_processes):
+            for name in (f"u{i}_to_m", f"m_to_u{i}"):
+                for flags in (os.O_RDONLY | os.O_NONBLOCK, os.O_WRONLY | os.O_NONBLOCK):
+                    try:
+                        os.close(os.open(self.folder(i) / name, flags))
+                    except OSError:
+                        pass  # no reader yet (ENXIO): nobody is blocked on that end
+
 
 @dataclass
 class _Ending:
@@ -143,7 +155,11 @@ def _wait_all(manager: RunningProcess, users: list[RunningProcess], channels: _C
     ending = _Ending()
     users_done_at: float | None = None
     holding = True
+    last_poke = 0.0
     while not (manager.done() and all(u.done() for u in users)):
+        if not holding and time.monotonic() - last_poke > POKE_EVERY:
+            channels.poke()
+            last_poke = time.monotonic()
         if holding and manager.done():
             ending.manager_ended_first = True
             channels.release()

@@ -266,3 +266,20 @@ def test_a_socket_left_behind_is_not_met_by_the_next_run(judge_code, unharmed):
     assert [str(t.verdict) for t in judge_code(LINGER, [("L\n", "left\n")]).tests] == ["AC"]
     for _ in range(3):
         assert [str(t.verdict) for t in judge_code(LINGER, [("R\n", "free\n")]).tests] == ["AC"]
+
+
+LATE_DECODER = """#include "relay.h"
+#include <cstdlib>
+#include <unistd.h>
+__attribute__((constructor)) static void slow_start(int argc, char **argv) {
+    if (argc >= 4 && std::atoi(argv[3]) == 1) usleep(800000);  // the decoder opens its FIFOs late
+}
+std::string encode(long long) { return "not-binary"; }  // the manager ends at once: a protocol violation
+long long decode(std::string) { return 0; }
+"""
+
+
+def test_a_user_that_opens_its_fifos_after_the_manager_ended_is_not_left_blocked(relay_judge, unharmed):
+    result = judge_relay(relay_judge, LATE_DECODER)
+    tests = [t for s in result.subtasks for t in s.tests]
+    assert {str(t.verdict) for t in tests} == {"PV"}, [(t.name, str(t.verdict), t.message) for t in tests]
