@@ -16,6 +16,7 @@ from pathlib import Path
 from judge.batch import BatchIO, TestResult, judge_error, run_batch_test
 from judge.checkers import Checker, WhiteDiff, comparator
 from judge.compile import Compiler, CompileResult, Language, SourceFile
+from judge.contention import run_confirmed
 from judge.sandbox import RunLimits
 from judge.testset import TestCase
 from judge.verdicts import Verdict
@@ -64,13 +65,15 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)))
 
 
-def run_tests_parallel(run_one, tests: list[TestCase], workers: int, progress=None) -> list[TestResult]:
+def run_tests_parallel(run_one, tests: list[TestCase], workers: int, progress=None, *,
+                       confirm_time_limits: bool = True) -> list[TestResult]:  # fmt: skip
     """Run `run_one(test)` over tests on a thread pool (each run is its own process),
-    keeping the tests' order; a crash inside the judge becomes that test's JE."""
+    keeping the tests' order; a crash inside the judge becomes that test's JE; a
+    time-limit verdict reached beside other runs is confirmed alone (judge.contention)."""
 
     def guarded(test: TestCase) -> TestResult:
         try:
-            return run_one(test)
+            return run_confirmed(lambda: run_one(test), lambda r: r.verdict, confirm=confirm_time_limits)
         except Exception as exc:  # the judge's own failure, reported, never scored
             log.exception("judging %s failed", test.name)
             return judge_error(test.name, f"judge failure: {exc}")

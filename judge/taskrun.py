@@ -18,6 +18,7 @@ from judge.batch import BatchIO, TestResult, judge_error, run_batch_test
 from judge.checkers import Checker, ExternalChecker, WhiteDiff
 from judge.communication import run_communication_test
 from judge.compile import Compiler, Executable, Language, SourceFile
+from judge.contention import run_confirmed
 from judge.evaluate import default_workers
 from judge.names import is_safe_name, safe_extract, walk_files
 from judge.sandbox import RunLimits
@@ -93,8 +94,12 @@ def output_test_name(filename: str) -> str | None:
 class TaskJudge:
     """Judges submissions on one task, compiling checker and manager once."""
 
-    def __init__(self, task: Task, compiler: Compiler | None = None, workers: int | None = None) -> None:
+    def __init__(self, task: Task, compiler: Compiler | None = None, workers: int | None = None, *,
+                 confirm_time_limits: bool = True) -> None:  # fmt: skip
+        """`confirm_time_limits`: rerun alone a test that hit a time limit beside other
+        runs (see judge.contention), so labels do not depend on the worker count."""
         task.check()
+        self.confirm_time_limits = confirm_time_limits
         self.task = task
         self.compiler = compiler or Compiler()
         self.sandbox = self.compiler.sandbox
@@ -159,7 +164,8 @@ class TaskJudge:
     def _run_with_retry(self, test: TaskTest, program: Executable | None, submission: Submission) -> TestResult:
         for attempt in range(JE_RETRIES + 1):
             try:
-                result = self._run_test(test, program, submission)
+                result = run_confirmed(lambda: self._run_test(test, program, submission), lambda r: r.verdict,
+                                       confirm=self.confirm_time_limits)  # fmt: skip
             except Exception as exc:  # the judge's own failure: reported, never scored
                 log.exception("judging %s/%s failed", self.task.code, test.name)
                 result = judge_error(test.name, f"judge failure: {exc}")

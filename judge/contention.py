@@ -1,0 +1,86 @@
+"""Time verdicts that do not depend on how many tests ran at once.
+
+A run's CPU time grows when other runs share the machine with it: page faults
+and cache misses get dearer (on a 2-core VM a program filling 256 MiB took
+0.16 s alone and over 0.5 s beside three others), and a starved run can reach
+its wall limit. So a time-limit verdict reached while other runs of this judge
+process were running is confirmed by running the test again with nothing else
+of this judge running, and the confirmed result stands. Runs that were alone,
+and every other verdict, are never rerun: sequential judging costs nothing,
+and parallel judging pays only for its time-limit verdicts.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from judge.verdicts import Verdict
+
+CONTENTION_SENSITIVE = frozenset({Verdict.TLE, Verdict.WTLE})
+
+Result = TypeVar("Result")
+
+
+class RunGate:
+    """Many runs at once (shared), or one alone (exclusive); a waiting exclusive
+    holder goes first, so confirmations are not starved by a busy pool."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._active = 0
+        self._alone = False
+        self._waiting_alone = 0
+        self._entered = 0  # shared entries so far: tells a run whether another started beside it
+
+    @contextmanager
+    def shared(self) -> Iterator[Callable[[], bool]]:
+        """Hold the gate beside other runs; yields `had_company()`: did another run
+        overlap this one, in whole or in part?"""
+        with self._cond:
+            while self._alone or self._waiting_alone:
+                self._cond.wait()
+            company = self._active > 0
+            self._active += 1
+            self._entered += 1
+            entered_at = self._entered
+        try:
+            yield lambda: company or self._entered != entered_at
+        finally:
+            with self._cond:
+                self._active -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def alone(self) -> Iterator[None]:
+        """Hold the gate with no other run of this process beside."""
+        with self._cond:
+            self._waiting_alone += 1
+            while self._alone or self._active:
+                self._cond.wait()
+            self._waiting_alone -= 1
+            self._alone = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._alone = False
+                self._cond.notify_all()
+
+
+GATE = RunGate()  # one per process: every judge in it shares the machine
+
+
+def run_confirmed(run: Callable[[], Result], verdict_of: Callable[[Result], Verdict], *,
+                  gate: RunGate = GATE, confirm: bool = True) -> Result:  # fmt: skip
+    """Run once beside the others; a time-limit verdict reached in company is run
+    again alone, and that result is the one reported."""
+    with gate.shared() as had_company:
+        result = run()
+        company = had_company()
+    if not (confirm and company and verdict_of(result) in CONTENTION_SENSITIVE):
+        return result
+    with gate.alone():
+        return run()
