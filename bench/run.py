@@ -36,7 +36,6 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from builders.codeforces_parser import parse_page  # noqa: E402
-from judge.batch import run_batch_test  # noqa: E402
 from judge.batcheval import SubmissionJob, evaluate_many  # noqa: E402
 from judge.checkers import FloatDiff, TokenDiff, WhiteDiff  # noqa: E402
 from judge.compile import CompileOptions, Compiler, SourceFile, precompiled_header  # noqa: E402
@@ -45,6 +44,7 @@ from judge.loaders import load_task  # noqa: E402
 from judge.paths import atomic_write_bytes  # noqa: E402
 from judge.sandbox import Bind, RunLimits, Sandbox  # noqa: E402
 from judge.taskrun import TaskJudge  # noqa: E402
+from judge.tasktypes.batch import run_batch_test  # noqa: E402
 from judge.testset import TestCase  # noqa: E402
 
 AB = b"#include <bits/stdc++.h>\nint main(){ long long a, b; std::cin >> a >> b; std::cout << a + b << '\\n'; }\n"

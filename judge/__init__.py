@@ -3,13 +3,13 @@
 Depends on nothing else in the repository; builders and recipes use it.
 """
 
-from judge.batch import BatchIO, TestResult, run_batch_test
 from judge.checkers import CheckResult, ExternalChecker, FloatDiff, TokenDiff, WhiteDiff, comparator, load_checker
 from judge.compile import CompileOptions, Compiler, CompileResult, Executable, Language, SourceFile
 from judge.evaluate import SubmissionResult, judge_submission
 from judge.sandbox import RunLimits, RunResult, RunStatus, Sandbox, SandboxError, default_sandbox
+from judge.tasktypes.batch import BatchIO, run_batch_test
 from judge.testset import TestCase, discover_tests
-from judge.verdicts import Verdict
+from judge.verdicts import TestResult, Verdict
 
 __all__ = [
     "BatchIO", "CheckResult", "CompileOptions", "CompileResult", "Compiler", "Executable", "ExternalChecker",

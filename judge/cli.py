@@ -12,7 +12,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from judge.batch import BatchIO
 from judge.batcheval import SubmissionJob, evaluate_many
 from judge.checkers import Checker, comparator, load_checker
 from judge.compile import Compiler
@@ -23,6 +22,7 @@ from judge.sandbox import RunLimits, Sandbox
 from judge.scoring import TaskResult
 from judge.selection import read_results, select_contest
 from judge.taskrun import Submission, TaskJudge
+from judge.tasktypes.batch import BatchIO
 from judge.testset import discover_tests
 from judge.verdicts import Verdict
 from judge.verify import verify_task
@@ -158,7 +158,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     )  # fmt: skip
     compiler = Compiler(Sandbox(backend=args.backend))
     checker = make_checker(args, compiler)
-    io = BatchIO("file", args.input_name, args.output_name) if args.file_io else BatchIO()
+    io = BatchIO.files(args.input_name, args.output_name) if args.file_io else BatchIO()
     flags = check_flags(shlex.split(args.flags), "--flags") if args.flags is not None else None
     console = Console(stderr=True)
     with Progress(TextColumn("judging {task.description}"), BarColumn(), MofNCompleteColumn(),

@@ -13,13 +13,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from judge.batch import BatchIO, TestResult, judge_error, run_batch_test
 from judge.checkers import Checker, WhiteDiff, comparator
 from judge.compile import Compiler, CompileResult, Language, SourceFile
 from judge.contention import run_confirmed
 from judge.sandbox import RunLimits
+from judge.tasktypes.batch import BatchIO, run_batch_test
 from judge.testset import TestCase
-from judge.verdicts import Verdict
+from judge.verdicts import TestResult, Verdict, judge_error
 from judge.workdir import private_dir
 
 log = logging.getLogger(__name__)

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from judge.batch import TestResult
 from judge.compile import CompileResult
 from judge.task import ScoreType, Subtask
-from judge.verdicts import Verdict
+from judge.verdicts import TestResult, Verdict
 
 
 def skipped(name: str) -> TestResult:

@@ -72,6 +72,12 @@ class Task:
     num_processes: int = 1
     user_io: str = "std_io"  # Communication: std_io | fifo_io
     manager_args: list[str] = field(default_factory=list)
+    # CMS task-type parameters (judge.tasktypes declares them); None: inferred from the files shipped
+    compilation: str | None = None  # alone | grader (Batch, BatchAndOutput) | stub (Communication)
+    input_file: str = ""  # Batch io: the file the program reads its input from; "": stdin
+    output_file: str = ""  # Batch io: the file the program writes; "": stdout
+    output_eval: str | None = None  # diff | comparator (the package's checker)
+    output_only_tests: tuple[str, ...] = ()  # BatchAndOutput: answered by a submitted file only
     graders: dict[str, bytes] = field(default_factory=dict)  # grader.cpp/stub.cpp/manager.cpp/headers
     checker: dict[str, bytes] = field(default_factory=dict)  # checker.cpp and its headers (CMS protocol)
     compile_flags: tuple[str, ...] | None = None  # None: the judge's contest defaults
@@ -93,7 +99,10 @@ class Task:
         return {name: data for name, data in self.graders.items() if name.endswith(".h")}
 
     def submission_companions(self) -> dict[str, bytes]:
-        """Files compiled with a contestant's source: grader or stub, plus headers."""
+        """Files compiled with a contestant's source: grader or stub, plus headers;
+        nothing when the task compiles submissions alone."""
+        if self.compilation == "alone":
+            return {}
         companions = self.headers()
         if self.task_type == TaskType.COMMUNICATION:
             stub = "stub.cpp" if "stub.cpp" in self.graders else "grader.cpp"
@@ -126,10 +135,34 @@ class Task:
             raise PackageError(
                 f"{where}: num_processes must be between 1 and {MAX_PROCESSES}, not {self.num_processes}"
             )
+        self._check_type_parameters(where)
         if self.compile_flags is not None:
             from judge.compile.flags import check_flags  # lazy, as above
 
             check_flags(self.compile_flags, f"{where}: compile flags")
+
+    def _check_type_parameters(self, where: str) -> None:
+        from judge.names import check_name  # lazy, as above
+
+        allowed = {TaskType.COMMUNICATION: ("alone", "stub"), TaskType.OUTPUT_ONLY: ()}.get(
+            self.task_type, ("alone", "grader")
+        )
+        if self.compilation is not None and self.compilation not in allowed:
+            raise PackageError(f"{where}: compilation {self.compilation!r} is not one of {list(allowed)}")
+        if self.compilation in ("grader", "stub") and not self.submission_companions().keys() - self.headers().keys():
+            raise PackageError(f"{where}: compilation {self.compilation!r} but graders/ has no grader or stub")
+        for name, what in ((self.input_file, "input file"), (self.output_file, "output file")):
+            if name:
+                check_name(name, where, what)
+        if self.input_file and self.input_file == self.output_file:
+            raise PackageError(f"{where}: input and output are the same file {self.input_file!r}")
+        if self.output_eval not in (None, "diff", "comparator"):
+            raise PackageError(f"{where}: output_eval must be diff or comparator, not {self.output_eval!r}")
+        if self.output_eval == "comparator" and not self.checker:
+            raise PackageError(f"{where}: output_eval is comparator but the package has no checker")
+        missing = [t for t in self.output_only_tests if t not in self.tests]
+        if missing:
+            raise PackageError(f"{where}: output_only_testcases names missing tests {missing[:5]}")
 
     def signature(self) -> dict:
         """Everything that decides how a submission is judged, tests by content hash:
@@ -149,6 +182,10 @@ class Task:
             "num_processes": self.num_processes,
             "user_io": self.user_io,
             "manager_args": list(self.manager_args),
+            "compilation": self.compilation,
+            "io": [self.input_file, self.output_file],
+            "output_eval": self.output_eval,
+            "output_only_tests": list(self.output_only_tests),
             "graders": {k: hashlib.sha256(v).hexdigest() for k, v in sorted(self.graders.items())},
             "checker": {k: hashlib.sha256(v).hexdigest() for k, v in sorted(self.checker.items())},
             "compile_flags": list(self.compile_flags) if self.compile_flags else None,

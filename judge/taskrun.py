@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from judge.batch import BatchIO, TestResult, judge_error, run_batch_test
 from judge.checkers import Checker, ExternalChecker, WhiteDiff
-from judge.communication import run_communication_test
 from judge.compile import Compiler, Executable, Language, SourceFile
 from judge.contention import run_confirmed
 from judge.evaluate import default_workers
@@ -24,8 +22,11 @@ from judge.names import is_safe_name, safe_extract, walk_files
 from judge.sandbox import RunLimits
 from judge.scoring import SubtaskResult, TaskResult, score_subtask, skipped
 from judge.task import ScoreType, Task, TaskTest, TaskType
+from judge.tasktypes.batch import BatchIO, run_batch_test
+from judge.tasktypes.communication import run_communication_test
+from judge.tasktypes.output_only import check_submitted_output
 from judge.testset import TestCase
-from judge.verdicts import Verdict
+from judge.verdicts import TestResult, Verdict, judge_error
 
 log = logging.getLogger(__name__)
 JE_RETRIES = 1
@@ -120,7 +121,9 @@ class TaskJudge:
 
     @cached_property
     def checker(self) -> Checker:
-        if not self.task.checker:
+        """The package's checker, or white diff when the task says `diff` (even with a
+        checker folder shipped) or ships none."""
+        if not self.task.checker or self.task.output_eval == "diff":
             return WhiteDiff()
         files = {**{n: d for n, d in self.task.graders.items() if n.endswith(".h")}, **self.task.checker}
         main = "checker.cpp" if "checker.cpp" in files else next(n for n in files if n.endswith(".cpp"))
@@ -133,24 +136,20 @@ class TaskJudge:
 
     # -- one test ---------------------------------------------------------
 
-    def _check_output(self, test: TaskTest, output: Path | None) -> TestResult:
-        if output is None:
-            return TestResult(test.name, Verdict.WA, 0.0, 0.0, 0.0, 0, "no output file submitted for this test")
-        checked = self.checker.check(test.input, test.answer, output)
-        return TestResult(test.name, checked.verdict, checked.outcome, 0.0, 0.0, 0, checked.message)
-
     def _run_test(self, test: TaskTest, program: Executable | None, submission: Submission) -> TestResult:
         task = self.task
         kind = task.task_type
         if kind == TaskType.OUTPUT_ONLY:
-            return self._check_output(test, submission.outputs.get(test.name))
+            return check_submitted_output(test, submission.outputs.get(test.name), self.checker)
         if kind == TaskType.BATCH_AND_OUTPUT:
             containing = [s for s in task.subtasks if test.name in s.tests]
-            by_file = any(s.output_only or s.output_optional for s in containing)
+            only_by_file = test.name in task.output_only_tests or bool(containing) and all(
+                s.output_only for s in containing)  # fmt: skip
+            by_file = only_by_file or any(s.output_optional for s in containing)
             if by_file and test.name in submission.outputs:
-                return self._check_output(test, submission.outputs[test.name])
-            if containing and all(s.output_only for s in containing):
-                return self._check_output(test, None)
+                return check_submitted_output(test, submission.outputs[test.name], self.checker)
+            if only_by_file:
+                return check_submitted_output(test, None, self.checker)
         if program is None:
             return TestResult(test.name, Verdict.CE, 0.0, 0.0, 0.0, 0, "no program submitted")
         if kind == TaskType.COMMUNICATION:
@@ -159,7 +158,7 @@ class TaskJudge:
                 manager_args=task.manager_args, limits=self.limits, sandbox=self.sandbox,
             )  # fmt: skip
         return run_batch_test(program, TestCase(test.name, test.input, test.answer), self.limits, self.checker,
-                              self.sandbox, BatchIO())  # fmt: skip
+                              self.sandbox, BatchIO(task.input_file, task.output_file))  # fmt: skip
 
     def _run_with_retry(self, test: TaskTest, program: Executable | None, submission: Submission) -> TestResult:
         for attempt in range(JE_RETRIES + 1):

@@ -1,8 +1,10 @@
-"""Verdicts, as the IOI and Codeforces name them, plus the judge's own failure."""
+"""Verdicts, as the IOI and Codeforces name them, plus the judge's own failure,
+and the result of one test that every task type reports."""
 
 from __future__ import annotations
 
 import enum
+from dataclasses import asdict, dataclass
 
 from judge.sandbox import RunStatus
 
@@ -36,3 +38,27 @@ def verdict_for_outcome(outcome: float) -> Verdict:
     if outcome >= 1.0:
         return Verdict.AC
     return Verdict.PA if outcome > 0.0 else Verdict.WA
+
+
+@dataclass
+class TestResult:
+    __test__ = False  # not a pytest class
+
+    name: str
+    verdict: Verdict
+    outcome: float  # in [0, 1]
+    time: float  # CPU seconds
+    wall_time: float
+    memory: int  # bytes
+    message: str = ""
+    exit_code: int | None = None
+    signal: int | None = None
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["verdict"] = str(self.verdict)
+        return data
+
+
+def judge_error(name: str, message: str) -> TestResult:
+    return TestResult(name, Verdict.JE, 0.0, 0.0, 0.0, 0, message)

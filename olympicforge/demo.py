@@ -24,13 +24,13 @@ from builders.codeforces_cots import build_codeforces_cots
 from builders.generation.generate import codeforces_work_items, record_run
 from builders.generation.runs import run_file
 from builders.http_fetch import Fetcher
-from judge.batch import BatchIO
 from judge.checkers import Checker, comparator, load_checker
 from judge.cli import verify_packages, wide_console
 from judge.compile import Compiler
 from judge.evaluate import SubmissionResult, default_workers, judge_submission
 from judge.paths import atomic_write_bytes, read_appended_jsonl
 from judge.sandbox import RunLimits
+from judge.tasktypes.batch import BatchIO
 from judge.testset import discover_tests
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -66,7 +66,7 @@ class ExampleTask:
         return comparator(self.spec.get("comparator", "whitediff"))
 
     def judge(self, solution: str, compiler: Compiler, checker: Checker | None = None) -> SubmissionResult:
-        io = BatchIO("file") if self.spec.get("io") == "file" else BatchIO()
+        io = BatchIO.files() if self.spec.get("io") == "file" else BatchIO()
         return judge_submission(
             self.root / "solutions" / solution,
             discover_tests(self.root / "tests"),

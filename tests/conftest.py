@@ -21,12 +21,12 @@ atexit.register(shutil.rmtree, SESSION_TMP, ignore_errors=True)
 # A fresh cache per session: compile-cache hits from earlier runs must not hide bugs.
 os.environ.setdefault("OLYMPICFORGE_CACHE", tempfile.mkdtemp(prefix="olympicforge-test-cache-"))
 
-from judge.batch import BatchIO  # noqa: E402
 from judge.checkers import Checker, WhiteDiff  # noqa: E402
 from judge.compile import CompileOptions, Compiler  # noqa: E402
 from judge.evaluate import SubmissionResult, judge_submission  # noqa: E402
 from judge.sandbox import RunLimits, Sandbox  # noqa: E402
 from judge.sandbox.sandbox import UID_BASE  # noqa: E402
+from judge.tasktypes.batch import BatchIO  # noqa: E402
 from judge.testset import TestCase  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]

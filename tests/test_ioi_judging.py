@@ -8,13 +8,12 @@ import shutil
 
 import pytest
 
-from judge.batch import TestResult
 from judge.compile import SourceFile
 from judge.loaders import load_task
 from judge.loaders.rows import case_rows, task_from_rows, task_rows
 from judge.task import TaskType
 from judge.taskrun import Submission, TaskJudge
-from judge.verdicts import Verdict
+from judge.verdicts import TestResult, Verdict
 from olympicforge.cli import main
 
 from ioi_helpers import BITS, CMS_EXAMPLES, FINDPAIR, GUESS, MAXSUB, YAML_EXAMPLES

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from judge.batch import run_batch_test
 from judge.checkers import WhiteDiff
 from judge.compile import SourceFile
 from judge.sandbox import RunLimits, RunStatus, Sandbox, SandboxError
 from judge.sandbox.cgroups import CgroupSetup
 from judge.sandbox.forkserver import LaunchFailed
+from judge.tasktypes.batch import run_batch_test
 from judge.testset import TestCase, discover_tests
 from judge.verdicts import Verdict
 

@@ -1,6 +1,8 @@
 """Load a CMS export (IOI 2024/2025 archives): a folder or a zip of one.
 
-`problem.json` (memory in bytes, `task_type_params` as a JSON string),
+`problem.json` (memory in bytes; `task_type_params` a JSON string holding an
+object keyed by parameter in protocol 1, a positional list in protocol 2: see
+judge.tasktypes.parameters),
 `subtasks/NN-name.json`, `tests/`, `graders/`, `checker/`, `solutions/<verdict>/`.
 """
 
@@ -14,6 +16,9 @@ from pathlib import Path
 from judge.loaders.common import PackageError, make_workspace, source_files, year_and_day
 from judge.names import check_name, inside, is_safe_name, safe_extract
 from judge.task import ReferenceSolution, ScoreType, Subtask, Task, TaskTest, TaskType
+from judge.tasktypes import PARAMETERS
+from judge.tasktypes.batch_and_output import output_only_testcases
+from judge.tasktypes.parameters import decode
 
 VERDICT_FOLDERS = ("model_solution", "correct", "incorrect", "partially_correct", "time_limit", "memory_limit",
                    "runtime_error", "protocol_violation", "failed")  # fmt: skip
@@ -32,19 +37,6 @@ def _read_json(path: Path):
         raise PackageError(f"{path}: missing") from None
     except json.JSONDecodeError as exc:
         raise PackageError(f"{path}: not valid JSON: {exc}") from None
-
-
-def _type_params(raw, where: str) -> dict:
-    if raw in (None, ""):
-        return {}
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise PackageError(f"{where}: task_type_params is not a JSON string: {exc}") from None
-    if not isinstance(raw, dict):
-        raise PackageError(f"{where}: task_type_params must be an object")
-    return raw
 
 
 def load_cms(path: str | Path) -> Task:
@@ -80,16 +72,21 @@ def _load_cms(path: Path, workspace) -> Task:
         task_type = TaskType(meta.get("task_type", "Batch"))
     except ValueError:
         raise PackageError(f"{meta_file}: unknown task_type {meta.get('task_type')!r}") from None
-    params = _type_params(meta.get("task_type_params"), str(meta_file))
-    prefix = f"task_type_parameters_{task_type}_"
-    params = {k.removeprefix(prefix): v for k, v in params.items()}
+    protocol = meta.get("protocol_version", 1)
+    if type(protocol) is not int or protocol not in (1, 2):
+        raise PackageError(f"{meta_file}: protocol_version must be 1 or 2, not {protocol!r}")
+    params = decode(str(task_type), PARAMETERS[task_type], meta.get("task_type_params"), protocol, str(meta_file))
     year, day = year_and_day(path)
+    input_file, output_file = params.get("io", ("", ""))
     task = Task(
         code=meta["code"], name=meta["name"], time_limit=float(meta["time_limit"]),
         memory_limit=int(meta["memory_limit"]), task_type=task_type,
         score_precision=int(meta.get("score_precision", 2)), score_type=ScoreType.GROUP_MIN,
-        year=year, day=day, num_processes=int(params.get("num_processes", 1)),
-        user_io=params.get("user_io", "std_io"), manager_args=shlex.split(str(params.get("manager_args") or "")),
+        year=year, day=day, num_processes=params.get("num_processes", 1),
+        user_io=params.get("user_io", "std_io"), manager_args=shlex.split(params.get("manager_args", "")),
+        compilation=params.get("compilation"), input_file=input_file, output_file=output_file,
+        output_eval=params.get("output_eval"),
+        output_only_tests=output_only_testcases(params.get("output_only_testcases", "")),
         source=path, workspace=workspace,
     )  # fmt: skip
     task.graders = source_files(root / "graders", root)

@@ -32,6 +32,10 @@ def grader_config(task: Task) -> dict:
         "num_processes": task.num_processes,
         "user_io": task.user_io,
         "manager_args": list(task.manager_args),
+        "compilation": task.compilation,
+        "io": [task.input_file, task.output_file],
+        "output_eval": task.output_eval,
+        "output_only_tests": list(task.output_only_tests),
         "compile_flags": list(task.compile_flags) if task.compile_flags else None,
         "subtasks": [
             {"name": s.name, "points": s.points, "output_only": s.output_only, "output_optional": s.output_optional}
@@ -130,6 +134,8 @@ def _task_from_rows(rows, test_rows, subtasks, first, files, config, workspace, 
         score_precision=int(config["score_precision"]), score_type=ScoreType(config["score_type"]),
         year=first.get("year"), day=first.get("day"), num_processes=int(config["num_processes"]),
         user_io=config["user_io"], manager_args=list(config["manager_args"]),
+        compilation=config.get("compilation"), input_file=_io(config, 0, where), output_file=_io(config, 1, where),
+        output_eval=config.get("output_eval"), output_only_tests=tuple(config.get("output_only_tests") or ()),
         compile_flags=check_flags(config["compile_flags"], f"{where}: {GRADER_CONFIG} compile_flags")
         if config.get("compile_flags")
         else None,
@@ -167,3 +173,11 @@ def _task_from_rows(rows, test_rows, subtasks, first, files, config, workspace, 
         task.tests[name] = TaskTest(name, input_file, answer_file)
     task.check()
     return task
+
+
+def _io(config: dict, side: int, where: str) -> str:
+    """One side of the Batch io pair ("" = stdio); rows written before it existed have none."""
+    pair = config.get("io") or ["", ""]
+    if not isinstance(pair, list) or len(pair) != 2 or not all(isinstance(v, str) for v in pair):
+        raise PackageError(f"{where}: {GRADER_CONFIG} io must be [input file, output file], not {pair!r}")
+    return pair[side]

@@ -20,6 +20,10 @@ that (within a moment) was left alone by the submission, whose fault it is
 that fails on its own, while the users are there or before it is left alone,
 or that runs out of its own time or memory, is the judge's failure (JE), as
 CMS never scores a failed manager.
+
+Parameters, in CMS's order: num_processes, compilation (`stub`: the
+submission with the package's stub, `alone`: by itself), user_io; then
+manager_args, an extension of some exports (extra arguments for the manager).
 """
 
 from __future__ import annotations
@@ -30,15 +34,22 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from judge.batch import TestResult, judge_error
 from judge.checkers import parse_outcome
 from judge.compile import Executable
 from judge.paths import read_head
 from judge.sandbox import Bind, RunLimits, RunResult, RunStatus, Sandbox, SandboxError
 from judge.sandbox.sandbox import RunningProcess
-from judge.task import TaskTest
-from judge.verdicts import RUN_STATUS_VERDICT, Verdict, verdict_for_outcome
+from judge.task import MAX_PROCESSES, TaskTest
+from judge.tasktypes.parameters import Choice, Integer, Text
+from judge.verdicts import RUN_STATUS_VERDICT, TestResult, Verdict, judge_error, verdict_for_outcome
 from judge.workdir import private_dir
+
+PARAMETERS = (
+    Integer("num_processes", default=1, minimum=1, maximum=MAX_PROCESSES),
+    Choice("compilation", ("alone", "stub")),
+    Choice("user_io", ("std_io", "fifo_io"), default="std_io"),
+    Text("manager_args"),
+)
 
 PROTOCOL_VIOLATION = "protocol violation"
 JUDGE_FAILURE = "judge failure"  # what CMS managers print when they themselves failed

@@ -1,61 +1,52 @@
-"""Batch task type: run the program on one test (stdio or file I/O), then check it."""
+"""Batch task type: run the program on one test (stdio or file I/O), then check it.
+
+Parameters, in CMS's order: compilation (`alone`: the submission by itself,
+`grader`: with the package's grader), io ([input file, output file], "" for
+stdin/stdout), output_eval (`diff`: white diff, `comparator`: the package's
+checker).
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import stat
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from judge.checkers import Checker
 from judge.compile import Executable
 from judge.names import check_name
 from judge.sandbox import RunLimits, RunResult, RunStatus, Sandbox, SandboxError
+from judge.tasktypes.parameters import Choice, Collection, Text
 from judge.testset import TestCase
-from judge.verdicts import RUN_STATUS_VERDICT, Verdict
+from judge.verdicts import RUN_STATUS_VERDICT, TestResult, Verdict, judge_error
 from judge.workdir import private_dir
+
+COMPILATION = Choice("compilation", ("alone", "grader"))
+IO = Collection("io", (Text("inputfile"), Text("outputfile")))
+OUTPUT_EVAL = Choice("output_eval", ("diff", "comparator"))
+PARAMETERS = (COMPILATION, IO, OUTPUT_EVAL)
 
 
 @dataclass(frozen=True)
 class BatchIO:
-    """How the program reads and writes: stdin/stdout, or named files in its work dir."""
+    """Where the program reads and writes: a named file in its work dir, or "" for
+    stdin/stdout (each side on its own, as CMS's io parameter allows)."""
 
-    mode: str = "stdio"  # "stdio" | "file"
-    input_name: str = "input.txt"
-    output_name: str = "output.txt"
+    input_file: str = ""
+    output_file: str = ""
 
     def __post_init__(self) -> None:
-        if self.mode not in ("stdio", "file"):
-            raise ValueError(f"unknown I/O mode {self.mode!r}: use stdio or file")
-        check_name(self.input_name, "file I/O", "input file name")  # both become paths in the work dir
-        check_name(self.output_name, "file I/O", "output file name")
-        if self.input_name == self.output_name:
-            raise ValueError(f"file I/O: input and output are the same file {self.input_name!r}")
+        for name, what in ((self.input_file, "input file name"), (self.output_file, "output file name")):
+            if name:
+                check_name(name, "file I/O", what)  # each becomes a path in the work dir
+        if self.input_file and self.input_file == self.output_file:
+            raise ValueError(f"file I/O: input and output are the same file {self.input_file!r}")
 
-
-@dataclass
-class TestResult:
-    __test__ = False  # not a pytest class
-
-    name: str
-    verdict: Verdict
-    outcome: float  # in [0, 1]
-    time: float  # CPU seconds
-    wall_time: float
-    memory: int  # bytes
-    message: str = ""
-    exit_code: int | None = None
-    signal: int | None = None
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["verdict"] = str(self.verdict)
-        return data
-
-
-def judge_error(name: str, message: str) -> TestResult:
-    return TestResult(name, Verdict.JE, 0.0, 0.0, 0.0, 0, message)
+    @classmethod
+    def files(cls, input_file: str = "input.txt", output_file: str = "output.txt") -> BatchIO:
+        return cls(input_file, output_file)
 
 
 def _safe_copy_out(box: Path, name: str, target: Path) -> bool:
@@ -89,10 +80,12 @@ def run_batch_test(
         stdout, stderr = tmp_path / "stdout", tmp_path / "stderr"
         stdin = test.input
         writable: tuple[str, ...] = ()
-        if io.mode == "file":
-            shutil.copyfile(test.input, box / io.input_name)
-            (box / io.input_name).chmod(0o644)
-            stdin, writable = None, (io.output_name,)
+        if io.input_file:
+            shutil.copyfile(test.input, box / io.input_file)
+            (box / io.input_file).chmod(0o644)
+            stdin = None
+        if io.output_file:
+            writable = (io.output_file,)
         argv, binds = executable.launch(sandbox)
         try:
             run = sandbox.run(argv, work_dir=box, limits=limits, stdin=stdin, stdout=stdout, stderr=stderr,
@@ -103,10 +96,10 @@ def run_batch_test(
         if run.status != RunStatus.OK:
             return result
         output = stdout
-        if io.mode == "file":
+        if io.output_file:
             output = tmp_path / "output"
-            if not _safe_copy_out(box, io.output_name, output):
-                result.verdict, result.message = Verdict.WA, f"output file {io.output_name} was not written"
+            if not _safe_copy_out(box, io.output_file, output):
+                result.verdict, result.message = Verdict.WA, f"output file {io.output_file} was not written"
                 return result
         output.chmod(0o644)
         checked = checker.check(test.input, test.answer, output)

@@ -1,0 +1,15 @@
+"""One module per task type, each declaring its parameters as data (as CMS's
+`cms/grading/tasktypes/` does) and running what is particular to it."""
+
+from __future__ import annotations
+
+from judge.task import TaskType
+from judge.tasktypes import batch, batch_and_output, communication, output_only
+from judge.tasktypes.parameters import Parameter
+
+PARAMETERS: dict[TaskType, tuple[Parameter, ...]] = {
+    TaskType.BATCH: batch.PARAMETERS,
+    TaskType.BATCH_AND_OUTPUT: batch_and_output.PARAMETERS,
+    TaskType.COMMUNICATION: communication.PARAMETERS,
+    TaskType.OUTPUT_ONLY: output_only.PARAMETERS,
+}
