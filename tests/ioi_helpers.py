@@ -22,7 +22,8 @@ def make_cms_package(
     *,
     code: str = "task",
     task_type: str = "Batch",
-    params: dict | None = None,
+    params: dict | list | None = None,
+    protocol_version: int | None = None,
     time_limit: float = 1.0,
     memory_mb: int = 256,
     graders: dict[str, str] | None = None,
@@ -33,7 +34,12 @@ def make_cms_package(
 ) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     meta = {"code": code, "name": code.title(), "time_limit": time_limit, "memory_limit": memory_mb << 20,
-            "score_precision": 2, "task_type": task_type, "task_type_params": json.dumps(params or {})}  # fmt: skip
+            "score_precision": 2, "task_type": task_type}  # fmt: skip
+    if protocol_version is None:  # IOI 2024/2025: an object inside a JSON string
+        meta["task_type_params"] = json.dumps(params or {})
+    else:  # IOI 2026: a positional list, as it is
+        meta["protocol_version"] = protocol_version
+        meta["task_type_params"] = params if params is not None else []
     (root / "problem.json").write_text(json.dumps(meta))
     for folder, files in (("graders", graders), ("checker", checker), ("solutions", solutions)):
         for name, text in (files or {}).items():
