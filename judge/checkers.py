@@ -39,7 +39,7 @@ class CheckResult:
 
     @property
     def verdict(self) -> Verdict:
-        return Verdict.JE if self.judge_error else verdict_for_outcome(self.outcome)
+        return Verdict.JE if self.judge_error else verdict_for_outcome(self.outcome, self.message)
 
 
 def _judge_error(message: str) -> CheckResult:

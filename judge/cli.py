@@ -251,9 +251,12 @@ def verify_packages(packages: list[Path], compiler: Compiler, workers: int, cons
         judge = TaskJudge(task, compiler, workers=workers)
         checks = verify_task(task, judge)
         failures += sum(c.hard and not c.ok for c in checks)
-        report.append({"task": task.code, "package": str(package), "solutions": [c.to_dict() for c in checks]})
+        report.append({"task": task.code, "package": str(package), "defects": list(task.defects),
+                       "solutions": [c.to_dict() for c in checks]})  # fmt: skip
         if console is None:
             continue
+        for defect in task.defects:
+            console.print(f"[yellow]{task.code}: package defect: {defect}[/]")
         table = Table(title=f"{task.code}: {len(task.solutions)} reference solutions", show_edge=False)
         for column in ("solution", "expected", "score", "verdicts seen", "kind", "result"):
             table.add_column(column)

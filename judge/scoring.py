@@ -83,8 +83,10 @@ class TaskResult:
     def rounded(self, value: float | None) -> float | None:
         return None if value is None else round(value, self.score_precision)
 
-    def verdicts_seen(self) -> set[str]:
-        seen = {str(t.verdict) for s in self.subtasks for t in s.tests if t.verdict != Verdict.SKIPPED}
+    def verdicts_seen(self, excluding: frozenset[str] = frozenset()) -> set[str]:
+        """Verdicts of the tests run (and CE/JE of the compilation), leaving out `excluding` tests."""
+        seen = {str(t.verdict) for s in self.subtasks for t in s.tests
+                if t.verdict != Verdict.SKIPPED and t.name not in excluding}  # fmt: skip
         if self.compile is not None and not self.compile.ok:
             seen.add("CE" if self.compile.status == "CE" else "JE")
         return seen

@@ -39,6 +39,7 @@ class Subtask:
     tests: list[str]
     output_only: bool = False  # BatchAndOutput: answered by a submitted output file only
     output_optional: bool = False  # BatchAndOutput: a submitted output file or running the code
+    missing_tests: list[str] = field(default_factory=list)  # named by the package, absent from it (a defect)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ class Task:
     tests: dict[str, TaskTest] = field(default_factory=dict)
     subtasks: list[Subtask] = field(default_factory=list)
     solutions: list[ReferenceSolution] = field(default_factory=list)
+    defects: list[str] = field(default_factory=list)  # what is wrong with the package itself, by test name
+    defective_tests: set[str] = field(default_factory=set)  # tests whose verdicts say nothing of a solution
     source: Path | None = None  # where it was loaded from
     workspace: tempfile.TemporaryDirectory | None = field(default=None, repr=False, compare=False)
 
@@ -111,6 +114,23 @@ class Task:
         if stub in self.graders:
             companions[stub] = self.graders[stub]
         return companions
+
+    def note_defects(self) -> None:
+        """Record what shipped packages get wrong (IOI archives drop tests, truncate inputs)
+        instead of refusing them: a subtask's absent tests are set aside (a subtask left
+        with none is the judge's failure, JE), a 0-byte input is judged but marked, so
+        `judge verify` reports both by test name rather than blaming a solution."""
+        for subtask in self.subtasks:
+            missing = [t for t in subtask.tests if t not in self.tests]
+            if missing:
+                subtask.missing_tests = missing
+                subtask.tests = [t for t in subtask.tests if t in self.tests]
+                left = f"scored on the {len(subtask.tests)} left" if subtask.tests else "it cannot be scored (JE)"
+                self.defects.append(f"subtask {subtask.name} names tests the package lacks: {missing}; {left}")
+        for name, test in sorted(self.tests.items()):
+            if test.input.stat().st_size == 0:
+                self.defective_tests.add(name)
+                self.defects.append(f"test {name}: empty input (0 bytes)")
 
     def check(self) -> None:
         """Raise ValueError naming what is inconsistent (a test a subtask lacks, ...)."""

@@ -199,6 +199,8 @@ class TaskJudge:
                 stop_on_zero = task.score_type == ScoreType.GROUP_MIN and not full
                 self._run_subtask(pool, subtask.tests, done, program, submission, stop_on_zero)
                 tests = [done.get(name) or skipped(name) for name in subtask.tests]
+                if subtask.missing_tests and not subtask.tests:  # a package defect: nothing to score it on
+                    tests = [judge_error(name, "package defect: the test is missing") for name in subtask.missing_tests]
                 result.subtasks.append(score_subtask(subtask, tests, task.score_type))
         return result
 

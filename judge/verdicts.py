@@ -34,7 +34,18 @@ RUN_STATUS_VERDICT = {
 }
 
 
-def verdict_for_outcome(outcome: float) -> Verdict:
+PROTOCOL_VIOLATION = "protocol violation"  # how CMS managers and checkers begin their message for one
+
+
+def is_protocol_violation(message: str) -> bool:
+    return message.strip().lower().startswith(PROTOCOL_VIOLATION)
+
+
+def verdict_for_outcome(outcome: float, message: str = "") -> Verdict:
+    """AC/PA/WA from a checker's or manager's outcome; a 0 whose message is CMS's
+    "Protocol Violation" is PV (the program broke the task's protocol)."""
+    if outcome <= 0.0 and is_protocol_violation(message):
+        return Verdict.PV
     if outcome >= 1.0:
         return Verdict.AC
     return Verdict.PA if outcome > 0.0 else Verdict.WA

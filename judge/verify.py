@@ -1,6 +1,8 @@
 """Run every reference solution a package ships and compare with its expectation.
 
-Hard expectations (a mismatch fails verification): `test_submissions` totals
+Every folder name is read as verdict words joined by `_and_`. Package defects
+(tests named but absent, empty inputs) are the loader's findings, reported
+beside the solutions. Hard expectations (a mismatch fails verification): `test_submissions` totals
 (task.yaml, within the score precision), full marks for `model_solution`, and
 no judge error anywhere. The other CMS verdict folders are used loosely by real
 packages, so they are only reported, with whether the folder's name fits.
@@ -8,23 +10,36 @@ packages, so they are only reported, with whether the folder's name fits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from judge.scoring import TaskResult
 from judge.task import ReferenceSolution, Task
 from judge.taskrun import Submission, TaskJudge
 
-# verdict folder -> (description of a fit, test on the result)
-FOLDER_FITS = {
-    "correct": ("full marks", lambda r, full: r.score == full),
-    "incorrect": ("below full marks", lambda r, full: r.score < full),
-    "failed": ("below full marks", lambda r, full: r.score < full),
-    "partially_correct": ("partial marks", lambda r, full: 0 < r.score < full or "PA" in r.verdicts_seen()),
-    "time_limit": ("a TLE", lambda r, full: bool({"TLE", "WTLE"} & r.verdicts_seen())),
-    "memory_limit": ("an MLE", lambda r, full: "MLE" in r.verdicts_seen()),
-    "runtime_error": ("an RE", lambda r, full: "RE" in r.verdicts_seen()),
-    "protocol_violation": ("a PV", lambda r, full: "PV" in r.verdicts_seen()),
+Fit = Callable[[set[str], float, float], bool]  # (verdicts seen, score, full marks) -> does it fit?
+
+# a verdict word of a folder name -> (description of a fit, test on the result)
+FOLDER_WORDS: dict[str, tuple[str, Fit]] = {
+    "correct": ("full marks", lambda seen, score, full: score == full),
+    "incorrect": ("below full marks", lambda seen, score, full: score < full),
+    "failed": ("below full marks", lambda seen, score, full: score < full),
+    "wrong_answer": ("a WA", lambda seen, score, full: "WA" in seen),
+    "partially_correct": ("partial marks", lambda seen, score, full: 0 < score < full or "PA" in seen),
+    "time_limit": ("a TLE", lambda seen, score, full: bool({"TLE", "WTLE"} & seen)),
+    "memory_limit": ("an MLE", lambda seen, score, full: "MLE" in seen),
+    "runtime_error": ("an RE", lambda seen, score, full: "RE" in seen),
+    "protocol_violation": ("a PV", lambda seen, score, full: "PV" in seen),
 }
+
+
+def folder_expectation(folder: str) -> list[tuple[str, Fit]] | None:
+    """What a verdict folder's name asks for: `time_limit_and_runtime_error` asks for a
+    TLE and an RE; None when a word of it is not a verdict (anything fits)."""
+    words = [word for word in folder.lower().split("_and_")]
+    if not all(word in FOLDER_WORDS for word in words):
+        return None
+    return [FOLDER_WORDS[word] for word in words]
 
 
 @dataclass
@@ -42,7 +57,9 @@ class SolutionCheck:
         return dict(self.__dict__)
 
 
-def check_solution(solution: ReferenceSolution, result: TaskResult, precision: int) -> SolutionCheck:
+def check_solution(solution: ReferenceSolution, result: TaskResult, precision: int,
+                   defective: frozenset[str] = frozenset()) -> SolutionCheck:  # fmt: skip
+    """`defective`: tests the package got wrong: what a solution does on them is no fit."""
     full = result.max_score
     verdicts = sorted(result.verdicts_seen())
     score = result.score
@@ -58,8 +75,13 @@ def check_solution(solution: ReferenceSolution, result: TaskResult, precision: i
         ok = score == full
         return SolutionCheck(solution.label, folder, score, full, verdicts, True, ok,
                              "full marks" if ok else "the model solution must get full marks")  # fmt: skip
-    description, fits = FOLDER_FITS.get(folder, ("anything", lambda r, f: True))
-    ok = bool(fits(result, full))
+    wanted = folder_expectation(folder)
+    if wanted is None:
+        description, ok = "anything", True
+    else:
+        seen = result.verdicts_seen(excluding=defective)
+        description = " and ".join(d for d, _ in wanted)
+        ok = all(fits(seen, score, full) for _, fits in wanted)
     fit = "fits" if ok else "does not fit (reported only)"
     return SolutionCheck(
         solution.label, folder, score, full, verdicts, False, ok, f"folder expects {description}: {fit}"
@@ -82,7 +104,7 @@ def verify_task(task: Task, judge: TaskJudge, progress=None) -> list[SolutionChe
             continue
         submission = Submission.from_path(solution.source, list(task.tests))
         result = judge.judge(submission, full=True)
-        checks.append(check_solution(solution, result, task.score_precision))
+        checks.append(check_solution(solution, result, task.score_precision, frozenset(task.defective_tests)))
         if progress is not None:
             progress(checks[-1])
     return checks

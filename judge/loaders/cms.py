@@ -20,9 +20,6 @@ from judge.tasktypes import PARAMETERS
 from judge.tasktypes.batch_and_output import output_only_testcases
 from judge.tasktypes.parameters import decode
 
-VERDICT_FOLDERS = ("model_solution", "correct", "incorrect", "partially_correct", "time_limit", "memory_limit",
-                   "runtime_error", "protocol_violation", "failed")  # fmt: skip
-
 
 def is_cms_package(path: Path) -> bool:
     if path.is_dir():
@@ -94,6 +91,7 @@ def _load_cms(path: Path, workspace) -> Task:
     _load_tests(task, root)
     _load_subtasks(task, root)
     _load_solutions(task, root)
+    task.note_defects()
     task.check()
     return task
 
@@ -131,7 +129,12 @@ def _load_subtasks(task: Task, root: Path) -> None:
 
 
 def _load_solutions(task: Task, root: Path) -> None:
-    for folder in VERDICT_FOLDERS:
-        for source in sorted((root / "solutions" / folder).glob("*.cpp")):
-            inside(root, source, str(root), "solution", f"solutions/{folder}/{source.name}")
-            task.solutions.append(ReferenceSolution(f"{folder}/{source.name}", source, expected_verdict=folder))
+    """Every folder of solutions/ is a verdict folder (`time_limit_and_runtime_error/`
+    too): its name says what the package expects, judge.verify reads it."""
+    solutions = root / "solutions"
+    if not solutions.is_dir():
+        return
+    for folder in sorted(p for p in solutions.iterdir() if p.is_dir() and is_safe_name(p.name)):
+        for source in sorted(folder.glob("*.cpp")):
+            inside(root, source, str(root), "solution", f"solutions/{folder.name}/{source.name}")
+            task.solutions.append(ReferenceSolution(f"{folder.name}/{source.name}", source, folder.name))

@@ -185,6 +185,7 @@ def _load(path: Path, root: Path, data: dict, where: str, code: str, workspace) 
     for label, expected in (data.get("test_submissions") or {}).items():
         source = _package_file(root, str(label), where, "test_submissions label")
         task.solutions.append(ReferenceSolution(str(label), source, expected_score=float(expected)))
+    task.note_defects()
     task.check()
     return task
 

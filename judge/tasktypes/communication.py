@@ -41,7 +41,14 @@ from judge.sandbox import Bind, RunLimits, RunResult, RunStatus, Sandbox, Sandbo
 from judge.sandbox.sandbox import RunningProcess
 from judge.task import MAX_PROCESSES, TaskTest
 from judge.tasktypes.parameters import Choice, Integer, Text
-from judge.verdicts import RUN_STATUS_VERDICT, TestResult, Verdict, judge_error, verdict_for_outcome
+from judge.verdicts import (
+    RUN_STATUS_VERDICT,
+    TestResult,
+    Verdict,
+    is_protocol_violation,
+    judge_error,
+    verdict_for_outcome,
+)
 from judge.workdir import private_dir
 
 PARAMETERS = (
@@ -51,7 +58,6 @@ PARAMETERS = (
     Text("manager_args"),
 )
 
-PROTOCOL_VIOLATION = "protocol violation"
 JUDGE_FAILURE = "judge failure"  # what CMS managers print when they themselves failed
 ALONE_AFTER = 0.5  # seconds the manager may run on after every user ended, before the FIFOs are let go under it
 POKE_EVERY = 0.05  # seconds between pokes of the FIFOs once they are let go (for late openers)
@@ -277,8 +283,7 @@ def _decide(
         result.message = f"the user processes ended before the manager had an answer (manager: {failure})"
         return result
     result.outcome, result.message = outcome, message
-    if message.lower().startswith(PROTOCOL_VIOLATION):
-        result.verdict, result.outcome = Verdict.PV, 0.0
-    else:
-        result.verdict = verdict_for_outcome(outcome)
+    if is_protocol_violation(message):
+        result.outcome = 0.0
+    result.verdict = verdict_for_outcome(result.outcome, message)
     return result
