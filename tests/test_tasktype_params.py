@@ -27,7 +27,7 @@ int main() { FILE *in = std::fopen("data.in", "r"); long long a, b;
 STDIO = """#include <cstdio>
 int main() { long long a, b; std::scanf("%lld %lld", &a, &b); std::printf("%lld\\n", a + b); }
 """
-WRONG = "#include <cstdio>\nint main() { std::printf(\"7\\n\"); }\n"
+WRONG = '#include <cstdio>\nint main() { std::printf("7\\n"); }\n'
 GRADER = """#include <cstdio>
 #include "task.h"
 int main() { long long a, b; std::scanf("%lld %lld", &a, &b); std::printf("%lld\\n", add(a, b)); }
