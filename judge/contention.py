@@ -7,17 +7,23 @@ its wall limit. So a time-limit verdict reached while other runs of this judge
 process were running is confirmed by running the test again with nothing else
 of this judge running, and the confirmed result stands. Runs that were alone,
 and every other verdict, are never rerun: sequential judging costs nothing,
-and parallel judging pays only for its time-limit verdicts.
+and parallel judging pays only for its time-limit verdicts. A judge error is
+run again alone too, wherever it came from: a run starved of CPU by other
+processes of the machine (the sandbox tells it by the run-queue delay) is JE,
+never the program's WTLE, and gets this one more chance.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from judge.verdicts import Verdict
+from judge.verdicts import TestResult, Verdict, judge_error
+
+log = logging.getLogger(__name__)
 
 CONTENTION_SENSITIVE = frozenset({Verdict.TLE, Verdict.WTLE})
 
@@ -75,12 +81,33 @@ GATE = RunGate()  # one per process: every judge in it shares the machine
 
 def run_confirmed(run: Callable[[], Result], verdict_of: Callable[[Result], Verdict], *,
                   gate: RunGate = GATE, confirm: bool = True) -> Result:  # fmt: skip
-    """Run once beside the others; a time-limit verdict reached in company is run
-    again alone, and that result is the one reported."""
+    """Run once beside the others; run again alone a time-limit verdict reached in
+    company (`confirm`), and any judge error (a starved run is one): the second
+    result is the one reported."""
     with gate.shared() as had_company:
         result = run()
         company = had_company()
-    if not (confirm and company and verdict_of(result) in CONTENTION_SENSITIVE):
+    verdict = verdict_of(result)
+    if verdict != Verdict.JE and not (confirm and company and verdict in CONTENTION_SENSITIVE):
         return result
     with gate.alone():
         return run()
+
+
+def judge_test(run: Callable[[], TestResult], name: str, *, task: str = "", confirm: bool = True) -> TestResult:
+    """One test through `run_confirmed`; a crash inside the judge is that test's JE
+    (reported, never scored), and like any JE it is run once more, alone."""
+
+    what = f"{task}/{name}" if task else name
+
+    def guarded() -> TestResult:
+        try:
+            result = run()
+        except Exception as exc:
+            log.exception("judging %s failed", what)
+            return judge_error(name, f"judge failure: {exc}")
+        if result.verdict == Verdict.JE:
+            log.warning("judge error on %s: %s", what, result.message)
+        return result
+
+    return run_confirmed(guarded, lambda r: r.verdict, confirm=confirm)

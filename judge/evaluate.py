@@ -15,11 +15,11 @@ from pathlib import Path
 
 from judge.checkers import Checker, WhiteDiff, comparator
 from judge.compile import Compiler, CompileResult, Language, SourceFile
-from judge.contention import run_confirmed
+from judge.contention import judge_test
 from judge.sandbox import RunLimits
 from judge.tasktypes.batch import BatchIO, run_batch_test
 from judge.testset import TestCase
-from judge.verdicts import TestResult, Verdict, judge_error
+from judge.verdicts import TestResult, Verdict
 from judge.workdir import private_dir
 
 log = logging.getLogger(__name__)
@@ -72,11 +72,7 @@ def run_tests_parallel(run_one, tests: list[TestCase], workers: int, progress=No
     time-limit verdict reached beside other runs is confirmed alone (judge.contention)."""
 
     def guarded(test: TestCase) -> TestResult:
-        try:
-            return run_confirmed(lambda: run_one(test), lambda r: r.verdict, confirm=confirm_time_limits)
-        except Exception as exc:  # the judge's own failure, reported, never scored
-            log.exception("judging %s failed", test.name)
-            return judge_error(test.name, f"judge failure: {exc}")
+        return judge_test(lambda: run_one(test), test.name, confirm=confirm_time_limits)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         results = []

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from judge.checkers import Checker, ExternalChecker, WhiteDiff
 from judge.compile import Compiler, Executable, Language, SourceFile
-from judge.contention import run_confirmed
+from judge.contention import judge_test
 from judge.evaluate import default_workers
 from judge.names import is_safe_name, safe_extract, walk_files
 from judge.sandbox import RunLimits
@@ -29,7 +29,6 @@ from judge.testset import TestCase
 from judge.verdicts import TestResult, Verdict, judge_error
 
 log = logging.getLogger(__name__)
-JE_RETRIES = 1
 
 
 @dataclass
@@ -161,18 +160,8 @@ class TaskJudge:
                               self.sandbox, BatchIO(task.input_file, task.output_file))  # fmt: skip
 
     def _run_with_retry(self, test: TaskTest, program: Executable | None, submission: Submission) -> TestResult:
-        for attempt in range(JE_RETRIES + 1):
-            try:
-                result = run_confirmed(lambda: self._run_test(test, program, submission), lambda r: r.verdict,
-                                       confirm=self.confirm_time_limits)  # fmt: skip
-            except Exception as exc:  # the judge's own failure: reported, never scored
-                log.exception("judging %s/%s failed", self.task.code, test.name)
-                result = judge_error(test.name, f"judge failure: {exc}")
-            if result.verdict != Verdict.JE:
-                return result
-            log.warning("judge error on %s/%s (attempt %d): %s", self.task.code, test.name, attempt + 1,
-                        result.message)  # fmt: skip
-        return result
+        return judge_test(lambda: self._run_test(test, program, submission), test.name, task=self.task.code,
+                          confirm=self.confirm_time_limits)  # fmt: skip
 
     # -- a whole submission -------------------------------------------------
 

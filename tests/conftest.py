@@ -20,12 +20,15 @@ tempfile.tempdir = str(SESSION_TMP)
 atexit.register(shutil.rmtree, SESSION_TMP, ignore_errors=True)
 # A fresh cache per session: compile-cache hits from earlier runs must not hide bugs.
 os.environ.setdefault("OLYMPICFORGE_CACHE", tempfile.mkdtemp(prefix="olympicforge-test-cache-"))
+# Sandbox uids of their own per session: a process another session is running (a compile
+# of its own) is never taken for a survivor of this one.
+os.environ["OLYMPICFORGE_SANDBOX_UID_BASE"] = str(2_000_000 + (os.getpid() % 400 + 1) * (1 << 22))
 
 from judge.checkers import Checker, WhiteDiff  # noqa: E402
 from judge.compile import CompileOptions, Compiler  # noqa: E402
 from judge.evaluate import SubmissionResult, judge_submission  # noqa: E402
 from judge.sandbox import RunLimits, Sandbox  # noqa: E402
-from judge.sandbox.sandbox import UID_BASE  # noqa: E402
+from judge.sandbox.sandbox import UID_BASE, UID_SPAN  # noqa: E402
 from judge.tasktypes.batch import BatchIO  # noqa: E402
 from judge.testset import TestCase  # noqa: E402
 
@@ -100,7 +103,7 @@ def judge_code(tmp_path: Path, compiler: Compiler):
 
 
 def sandbox_processes() -> list[str]:
-    """Processes still running under a sandbox uid (there must be none between runs)."""
+    """Processes still running under a sandbox uid of this session (there must be none between runs)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -111,7 +114,7 @@ def sandbox_processes() -> list[str]:
             continue
         uid_line = next((ln for ln in status.splitlines() if ln.startswith("Uid:")), "")
         uids = [int(u) for u in uid_line.split()[1:]]
-        if any(u >= UID_BASE for u in uids):
+        if any(UID_BASE <= u < UID_BASE + UID_SPAN for u in uids):
             found.append(f"{entry.name}: {status.splitlines()[0]}")
     return found
 

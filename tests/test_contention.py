@@ -129,3 +129,74 @@ def test_parallel_judging_reruns_its_time_limit_verdicts_alone(tmp_path, compile
     result = evaluate.judge_submission(source, tests, limits=RunLimits(cpu_time=0.2), compiler=compiler, workers=2)
     assert [str(t.verdict) for t in result.tests] == ["TLE"] * 4
     assert len(runs) > 4 and all(runs.count(str(n)) <= 2 for n in range(4))
+
+
+# -- a machine loaded by other processes -------------------------------------------
+
+SPIN = "int main() { volatile unsigned long x = 0; for (;;) x++; }\n"
+HOGS = 8  # busy processes beside the run: on 2 cores it gets about a fifth of one
+
+
+@pytest.fixture
+def loaded_machine():
+    """Busy loops outside the judge, so runs wait on the run queue."""
+    import os
+    import signal
+    import subprocess
+
+    hogs = [subprocess.Popen(["sh", "-c", "while :; do :; done"], start_new_session=True) for _ in range(HOGS)]
+    time.sleep(0.2)
+    yield
+    for hog in hogs:
+        os.killpg(hog.pid, signal.SIGKILL)
+        hog.wait()
+
+
+def _compiled(tmp_path, compiler, source: str):
+    from judge.compile import Language, SourceFile
+
+    compiled = compiler.compile([SourceFile("prog.cpp", source.encode())], Language.CPP)
+    assert compiled.ok, compiled.message
+    return compiled.executable
+
+
+def _run(tmp_path, sandbox, executable, limits):
+    box = tmp_path / "box"
+    box.mkdir(exist_ok=True)
+    argv, binds = executable.launch(sandbox)
+    return sandbox.run(argv, work_dir=box, limits=limits, stdout=tmp_path / "out", stderr=tmp_path / "err",
+                       binds=binds)  # fmt: skip
+
+
+def test_a_run_starved_of_cpu_is_the_machines_fault_not_wtle(tmp_path, compiler, loaded_machine):
+    from judge.sandbox import RunLimits, RunStatus
+
+    run = _run(tmp_path, compiler.sandbox, _compiled(tmp_path, compiler, SPIN), RunLimits(cpu_time=1.0))
+    assert run.raw["killed_wall"] and run.cpu_time < 1.0  # the wall clock stopped it before its CPU limit
+    assert run.raw["runqueue_wait"] > 0.25 * run.wall_time
+    assert run.status == RunStatus.SANDBOX_ERROR and "starved of CPU" in run.message
+
+
+def test_a_sleeping_run_on_a_loaded_machine_is_still_wtle(tmp_path, compiler, loaded_machine):
+    from judge.sandbox import RunLimits, RunStatus
+
+    sleeper = "#include <unistd.h>\nint main() { sleep(30); }\n"
+    run = _run(tmp_path, compiler.sandbox, _compiled(tmp_path, compiler, sleeper), RunLimits(cpu_time=0.5, wall_time=1))
+    assert run.status == RunStatus.WALL_LIMIT and run.raw["runqueue_wait"] < 0.25 * run.wall_time
+
+
+def test_a_starved_test_is_rerun_alone_and_never_scored_wtle(tmp_path, compiler, loaded_machine, monkeypatch):
+    from judge.sandbox import RunLimits
+    from judge.testset import TestCase
+
+    runs: list[str] = []
+    real = evaluate.run_batch_test
+    monkeypatch.setattr(evaluate, "run_batch_test", lambda exe, test, *a: runs.append(test.name) or real(exe, test, *a))
+    source = tmp_path / "spin.cpp"
+    source.write_text(SPIN)
+    (tmp_path / "1.in").write_text("")
+    (tmp_path / "1.out").write_text("")
+    result = evaluate.judge_submission(source, [TestCase("1", tmp_path / "1.in", tmp_path / "1.out")],
+                                       limits=RunLimits(cpu_time=1.0), compiler=compiler, workers=1)  # fmt: skip
+    assert runs == ["1", "1"]  # a JE gets one more run, alone
+    assert [str(t.verdict) for t in result.tests] == ["JE"] and "starved" in result.tests[0].message

@@ -241,6 +241,34 @@ static long long memory_limit_hits(void) {
     return -1;
 }
 
+/* Seconds the run's threads spent runnable but waiting for a CPU (the kernel's
+ * per-task run-queue delay, /proc/<tid>/schedstat), or -1 when unknown: a run the
+ * wall clock stopped while it mostly waited for a CPU was starved by the machine. */
+static double runqueue_wait(pid_t init) {
+    char buf[16384], dir[64], stat[128];
+    int found = 0;
+    if (o.cg == CG_V1 && cg_cpu_dir[0]) found = !read_file(cg_cpu_dir, "tasks", buf, sizeof buf);
+    else if (o.cg == CG_V2 && cg2_dir[0]) found = !read_file(cg2_dir, "cgroup.threads", buf, sizeof buf);
+    if (!found) {
+        snprintf(dir, sizeof dir, "/proc/%d/task/%d", (int)init, (int)init);
+        if (read_file(dir, "children", buf, sizeof buf)) return -1;
+    }
+    double waited = 0;
+    int read_any = 0;
+    for (char *p = buf; *p; ) {
+        while (*p == ' ' || *p == '\n') p++;
+        if (!*p) break;
+        snprintf(dir, sizeof dir, "/proc/%d", atoi(p));
+        unsigned long long run_ns, wait_ns;
+        if (read_file(dir, "schedstat", stat, sizeof stat) == 0 && sscanf(stat, "%llu %llu", &run_ns, &wait_ns) == 2) {
+            waited += wait_ns / 1e9;
+            read_any = 1;
+        }
+        while (*p && *p != ' ' && *p != '\n') p++;
+    }
+    return read_any ? waited : -1;
+}
+
 /* Without a cgroup: CPU seconds of the init's children (the program and any
  * orphans it adopted), read from /proc, so a CPU limit can still be enforced
  * while they run and a killed run still reports the CPU it used. */
@@ -1047,7 +1075,7 @@ static int run(int argc, char **argv) {
     int have_report = 0, report_open = 1;
     struct child_report r;
     memset(&r, 0, sizeof r);
-    double last_cpu = 0;
+    double last_cpu = 0, waited = -1;
     struct rusage init_ru;
     memset(&init_ru, 0, sizeof init_ru);
     double cpu_limit = o.cpu_ms / 1000.0, wall_limit = o.wall_ms / 1000.0;
@@ -1065,6 +1093,7 @@ static int run(int argc, char **argv) {
         double elapsed = now() - start;
         if (!killed_wall && wall_limit > 0 && elapsed > wall_limit) {
             killed_wall = 1;
+            waited = runqueue_wait(init); /* before the kill: the threads are still there */
             kill_run(init);
         }
         if (!killed_cpu && !killed_wall) {
@@ -1122,11 +1151,12 @@ static int run(int argc, char **argv) {
     printf("\"ok\": true, \"exited\": %s, \"exit_code\": %d, \"signal\": %d, \"cpu\": %.6f, "
            "\"wall\": %.6f, \"memory\": %lld, \"max_rss\": %lld, \"oom_kills\": %lld, "
            "\"killed_cpu\": %s, \"killed_wall\": %s, \"setup_stage\": %d, \"setup_errno\": %d, "
-           "\"reported\": %s, \"memory_by_cgroup\": %s, \"ended_at\": %.6f, \"killed_at_memory_limit\": %s}\n",
+           "\"reported\": %s, \"memory_by_cgroup\": %s, \"ended_at\": %.6f, \"killed_at_memory_limit\": %s, "
+           "\"runqueue_wait\": %.6f}\n",
            exited ? "true" : "false", exited ? WEXITSTATUS(status) : -1, sig, cpu, wall, peak, max_rss, oom,
            killed_cpu ? "true" : "false", killed_wall ? "true" : "false", have_report ? r.stage : -1,
            have_report ? r.err : 0, have_report ? "true" : "false", memory_by_cgroup ? "true" : "false", ended_at,
-           at_memory_limit ? "true" : "false");
+           at_memory_limit ? "true" : "false", waited);
     fflush(stdout); /* answer first: the init's exit (namespace teardown) and the removal of
                        the emptied cgroups happen while the judge goes on */
     if (!init_gone) {

@@ -26,10 +26,24 @@ from judge.sandbox.launcher_build import launcher_path
 
 log = logging.getLogger(__name__)
 
-UID_BASE = 2_000_000  # sandbox uid = UID_BASE + launcher pid: unique among live runs
+UID_SPAN = 1 << 22  # the kernel's largest pid_max: sandbox uids are UID_BASE + launcher pid, below UID_BASE + UID_SPAN
+
+
+def _uid_base() -> int:
+    """Sandbox uid = base + launcher pid: unique among live runs. The base can be moved
+    (OLYMPICFORGE_SANDBOX_UID_BASE) so that judges sharing a host keep their runs apart."""
+    raw = os.environ.get("OLYMPICFORGE_SANDBOX_UID_BASE", "2000000")
+    if not raw.isdigit() or not 100_000 <= int(raw) <= (1 << 31) - UID_SPAN:
+        raise ValueError(f"OLYMPICFORGE_SANDBOX_UID_BASE={raw!r}: want an integer in [100000, {(1 << 31) - UID_SPAN}]")
+    return int(raw)
+
+
+UID_BASE = _uid_base()
 SYSTEM_BINDS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/etc")
 # Setup stage reported by the launcher when execve itself failed.
 EXEC_STAGE = 40
+# A run the wall clock stopped after waiting this share of its wall time on the run queue was starved.
+STARVED_SHARE = 0.25
 ANSWER_GRACE = 120.0  # seconds past a run's wall limit after which its launcher is deemed stuck (JE)
 
 
@@ -333,6 +347,10 @@ class Sandbox:
         elif limits.cpu_time is not None and (raw["killed_cpu"] or raw["cpu"] > limits.cpu_time):
             result.status = RunStatus.TIME_LIMIT
             result.message = f"CPU time {raw['cpu']:.3f} s over the limit {limits.cpu_time:g} s"
+        elif raw["killed_wall"] and raw.get("runqueue_wait", -1) >= STARVED_SHARE * raw["wall"]:
+            result.status = RunStatus.SANDBOX_ERROR  # the machine's fault: rerun it, never the program's WTLE
+            result.message = (f"starved of CPU: waited {raw['runqueue_wait']:.2f} s for a CPU in {raw['wall']:.2f} s "
+                              f"of wall time (CPU {raw['cpu']:.2f} s): the machine is overloaded")  # fmt: skip
         elif raw["killed_wall"]:
             result.status = RunStatus.WALL_LIMIT
             result.message = f"wall time over the limit {limits.effective_wall_time:g} s"
