@@ -49,8 +49,8 @@ def parquet_files(root: Path) -> dict[str, bytes]:
 
 def test_layout_and_summary(built):
     out, summary = built
-    assert [p.task.code for p in summary.packages] == ["bits", "maxsub", "findpair", "guess", "relay"]
-    assert summary.rows == {"ioi": 15, "ioi-test-cases": 30, "ioi-sample-solutions": 23}
+    assert [p.task.code for p in summary.packages] == ["bits", "maxsub", "findpair", "guess", "relay", "balance"]
+    assert summary.rows == {"ioi": 18, "ioi-test-cases": 40, "ioi-sample-solutions": 26}
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(DATASETS)
     assert (out / "ioi" / "data" / "default" / "test-00000-of-00001.parquet").exists()
     assert (out / "ioi-test-cases" / "data" / "2024" / "train-00000-of-00001.parquet").exists()
@@ -62,7 +62,7 @@ def test_ioi_loads_offline_with_declared_features(built):
     test = load_dataset(str(out / "ioi"), split="test")
     train = load_dataset(str(out / "ioi"), split="train")
     assert test.features == ioi.FEATURES
-    assert sorted({r["id"] for r in test}) == ["findpair", "guess", "relay"]
+    assert sorted({r["id"] for r in test}) == ["balance", "findpair", "guess", "relay"]
     assert sorted({r["year"] for r in train}) == [2021]
     samples = next(r for r in test if r["id"] == "findpair" and r["subtask"] == "00-samples")
     assert samples["score"] == 0 and samples["test_names"] == ["0-01", "0-02"]
@@ -78,7 +78,7 @@ def test_ioi_loads_offline_with_declared_features(built):
 
 def test_test_cases_per_year_config(built):
     out, _ = built
-    for year, count in (("2021", 9), ("2024", 21)):
+    for year, count in (("2021", 9), ("2024", 21), ("2026", 10)):
         ds = load_dataset(str(out / "ioi-test-cases"), year, split="train")
         assert ds.features == ioi_test_cases.FEATURES and len(ds) == count
     row = next(r for r in load_dataset(str(out / "ioi-test-cases"), "2024", split="train")
@@ -105,7 +105,7 @@ def test_sample_solutions_are_judged(built):
 def test_task_rebuilt_from_dataset_rows_judges_like_the_package(built, compiler):
     out, _ = built
     rows = [*load_dataset(str(out / "ioi"), split="train"), *load_dataset(str(out / "ioi"), split="test")]
-    cases = {year: list(load_dataset(str(out / "ioi-test-cases"), year, split="train")) for year in ("2021", "2024")}
+    cases = {year: list(load_dataset(str(out / "ioi-test-cases"), year, split="train")) for year in ("2021", "2024", "2026")}
     judged = [*load_dataset(str(out / "ioi-sample-solutions"), split="train"),
               *load_dataset(str(out / "ioi-sample-solutions"), split="test")]  # fmt: skip
     packages = {p.name: p for p in EXAMPLES.rglob("*") if (p / "problem.json").exists() or (p / "task.yaml").exists()}
@@ -148,7 +148,7 @@ def test_card_body_has_real_statistics(built):
     assert "| 2024 | 3 | 9 | 300 | Batch, Communication |" in ioi_card
     assert "| Find a Pair (`findpair`) | 2024 | 1 | Batch | 3 | 100 | 9 |" in ioi_card
     solutions_card = (out / "ioi-sample-solutions" / "README.md").read_text()
-    assert "| model_solution | 3 | 3 | 100.0 |" in solutions_card
+    assert "| model_solution | 4 | 4 | 100.0 |" in solutions_card
     assert "| expected total | 5 | 5 |" in solutions_card
 
 
@@ -234,7 +234,7 @@ def test_a_killed_build_leaves_no_half_dataset_and_the_rerun_is_identical(built,
     for name in ("ioi", "ioi-test-cases"):
         assert parquet_files(out / name) == parquet_files(reference / name), name
     lines = [json.loads(line) for line in cache.read_text().splitlines() if line.strip()]
-    assert len(lines) == 23 and judged_before >= 3  # the rerun judged only what was missing
+    assert len(lines) == 26 and judged_before >= 3  # the rerun judged only what was missing
     first = parquet_files(out / "ioi-sample-solutions")
     again = subprocess.run(command, env=env, capture_output=True, text=True)
     assert again.returncode == 0

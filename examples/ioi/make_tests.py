@@ -206,7 +206,46 @@ def bits() -> None:
         write(root / "solution" / "halves" / f"output_{name}.txt", f"{len(halves)}\n{' '.join(map(str, halves))}\n")
 
 
+def balance_values(n: int, seed: int, mode: int, limit: int) -> list[int]:
+    """The same array as graders/gen.h builds from (n, seed, mode, limit)."""
+    values = lcg(seed, n, limit, offset=1)
+    if mode == 1:
+        for i in range(n // 2):
+            values[n - 1 - i] = values[i]
+    if mode == 2:
+        values = [limit] * n
+    return values
+
+
+def balance() -> None:
+    """IOI 2026 layout: protocol 2 problem.json (written by hand, not here)."""
+    root = HERE / "2026" / "day1" / "balance"
+    cases = {"0-01": (5, 0, 0, 0, [1, 2, 3, 2, 1]), "0-02": (4, 0, 0, 0, [1, 1, 1, 1]),
+             "1-01": (999, 11, 1, 10**6, None), "1-02": (1000, 12, 0, 10**6, None), "1-03": (1, 13, 0, 10**6, None),
+             "2-01": (299999, 21, 1, 10**9, None), "2-02": (300000, 22, 0, 10**9, None),
+             "2-03": (299999, 5, 2, 10**9, None), "2-04": (300000, 6, 2, 10**9, None),
+             # sums that agree modulo 2^32 at the last position: 32-bit sums answer 5, the truth is -1
+             "2-05": (6, 0, 0, 0, [10**9] * 4 + [294967296, 7])}  # fmt: skip
+    for name, (n, seed, mode, limit, explicit) in cases.items():
+        values = explicit or balance_values(n, seed, mode, limit)
+        total, left, answer = sum(values), 0, -1
+        for i, v in enumerate(values):
+            if left == total - left - v:
+                answer = i
+                break
+            left += v
+        extra = "\n" + " ".join(map(str, explicit)) if explicit else ""
+        write(root / "tests" / f"{name}.in", f"{n} {seed} {mode} {limit}{extra}\n")
+        write(root / "tests" / f"{name}.out", f"{answer}\n")
+    starting_code(root, "balance", (root / "graders" / "balance.h").read_text(),
+                  "int find_balance(std::vector<long long> a) {\n    return -1;\n}\n")  # fmt: skip
+    names = sorted(cases)
+    subtasks(root, {"00-samples": (0, ["0-01", "0-02"]),
+                    "01-small": (30, [n for n in names if n[0] in "01"]),
+                    "02-full": (70, names)})  # fmt: skip
+
+
 if __name__ == "__main__":
-    for make in (findpair, guess, relay, maxsub, bits):
+    for make in (findpair, guess, relay, maxsub, bits, balance):
         make()
     print(f"tests written under {HERE}")

@@ -1,0 +1,3 @@
+#include <vector>
+
+int find_balance(std::vector<long long> a);
