@@ -105,7 +105,9 @@ def test_sample_solutions_are_judged(built):
 def test_task_rebuilt_from_dataset_rows_judges_like_the_package(built, compiler):
     out, _ = built
     rows = [*load_dataset(str(out / "ioi"), split="train"), *load_dataset(str(out / "ioi"), split="test")]
-    cases = {year: list(load_dataset(str(out / "ioi-test-cases"), year, split="train")) for year in ("2021", "2024", "2026")}
+    cases = {
+        year: list(load_dataset(str(out / "ioi-test-cases"), year, split="train")) for year in ("2021", "2024", "2026")
+    }
     judged = [*load_dataset(str(out / "ioi-sample-solutions"), split="train"),
               *load_dataset(str(out / "ioi-sample-solutions"), split="test")]  # fmt: skip
     packages = {p.name: p for p in EXAMPLES.rglob("*") if (p / "problem.json").exists() or (p / "task.yaml").exists()}
