@@ -7,6 +7,7 @@ dataclasses so callers (builders, rewards, the benchmark) need no CLI.
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -62,7 +63,44 @@ class SubmissionResult:
 
 
 def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)))
+    """Tests judged at once by default: the cores this process may use, never more
+    (more runs than cores starve each other of CPU and turn into reruns)."""
+    return usable_cores()
+
+
+def usable_cores(cgroup_root: Path = Path("/sys/fs/cgroup"), proc_cgroup: Path = Path("/proc/self/cgroup")) -> int:
+    """CPUs in this process's affinity mask, capped by its cgroup's CPU quota (a
+    container given 2 CPUs of a 64-core host may use 2), at least 1."""
+    cores = len(os.sched_getaffinity(0))
+    quota = _cgroup_cpu_quota(cgroup_root, proc_cgroup)
+    if quota is not None:
+        cores = min(cores, max(1, math.ceil(quota)))
+    return max(1, cores)
+
+
+def _cgroup_cpu_quota(cgroup_root: Path, proc_cgroup: Path) -> float | None:
+    """CPUs' worth of quota of this process's cgroup (v2 `cpu.max`, v1
+    `cpu.cfs_quota_us / cpu.cfs_period_us`), or None when unlimited or unknown."""
+    try:
+        lines = proc_cgroup.read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        relative = path.lstrip("/")
+        try:
+            if controllers == "":
+                quota, period = (cgroup_root / relative / "cpu.max").read_text().split()
+                return None if quota == "max" else int(quota) / int(period)
+            if "cpu" in controllers.split(","):
+                folder = cgroup_root / controllers / relative
+                if not folder.is_dir():
+                    folder = cgroup_root / "cpu" / relative
+                quota = int((folder / "cpu.cfs_quota_us").read_text())
+                return None if quota < 0 else quota / int((folder / "cpu.cfs_period_us").read_text())
+        except (OSError, ValueError):
+            continue
+    return None
 
 
 def run_tests_parallel(run_one, tests: list[TestCase], workers: int, progress=None, *,

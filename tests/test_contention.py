@@ -200,3 +200,34 @@ def test_a_starved_test_is_rerun_alone_and_never_scored_wtle(tmp_path, compiler,
                                        limits=RunLimits(cpu_time=1.0), compiler=compiler, workers=1)  # fmt: skip
     assert runs == ["1", "1"]  # a JE gets one more run, alone
     assert [str(t.verdict) for t in result.tests] == ["JE"] and "starved" in result.tests[0].message
+
+
+# -- worker counts -------------------------------------------------------------------
+
+
+def _fake_cgroups(tmp_path, membership: str, files: dict[str, str]):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / "self-cgroup").write_text(membership)
+    return tmp_path, tmp_path / "self-cgroup"
+
+
+@pytest.mark.parametrize(
+    "membership,files,cap",
+    [
+        ("0::/job\n", {"job/cpu.max": "50000 100000\n"}, 1),  # half a CPU: 1 worker
+        ("0::/job\n", {"job/cpu.max": "max 100000\n"}, None),  # unlimited: the affinity mask
+        ("4:cpu,cpuacct:/job\n", {"cpu,cpuacct/job/cpu.cfs_quota_us": "100000\n",
+                                  "cpu,cpuacct/job/cpu.cfs_period_us": "100000\n"}, 1),
+        ("4:cpu,cpuacct:/job\n", {"cpu/job/cpu.cfs_quota_us": "-1\n", "cpu/job/cpu.cfs_period_us": "100000\n"}, None),
+        ("4:cpu:/gone\n", {}, None),  # unreadable: the affinity mask
+    ],
+    ids=["v2-half", "v2-max", "v1-one", "v1-unlimited", "v1-missing"],
+)  # fmt: skip
+def test_workers_default_to_the_cores_the_judge_may_use(tmp_path, membership, files, cap):
+    import os
+
+    root, proc = _fake_cgroups(tmp_path, membership, files)
+    cores = len(os.sched_getaffinity(0))
+    assert evaluate.usable_cores(root, proc) == (min(cores, cap) if cap else cores)
