@@ -43,7 +43,7 @@ FEATURES = Features({
     "tags": List(Value("string")),
     "solutions": List({"language": Value("string"), "code": Value("string"), "source": Value("string")}),
     "testset_size": Value("int64"), "official_tests": List(PAIR), "official_tests_complete": Value("bool"),
-    "input_mode": Value("string"), "executable": Value("bool"),
+    "input_mode": Value("string"), "interactive": Value("bool"), "executable": Value("bool"),
 })  # fmt: skip
 PROMPT_FEATURES = Features({**FEATURES, "prompt": Value("string"), "language": Value("string")})
 DESCRIPTIONS = {
@@ -60,6 +60,7 @@ DESCRIPTIONS = {
     "editorial": "this problem's part of the contest tutorial, when found", "rating": "difficulty (may be null)",
     "solutions": "up to 3 accepted submissions: language, code, source URL",
     "official_tests_complete": "whether official_tests holds every test", "input_mode": "stdio or file",
+    "interactive": "an interactive problem (its section, legend or tag says so): never judged as stdio",
     "executable": "the examples pass with a known-correct solution through the judge",
     "prompt": "the prompt for a model (verifiable-prompts)", "language": "cpp or python (verifiable-prompts)",
 }  # fmt: skip
@@ -181,7 +182,8 @@ def collect(fetcher: Fetcher, contests: range | None, summary: CodeforcesSummary
                 "note": problem.note, "examples": problem.examples, "editorial": editorials.get(index, ""),
                 "rating": info.get("rating"), "tags": list(info.get("tags", [])),
                 "solutions": solutions.get(index, []), "testset_size": None, "official_tests": [],
-                "official_tests_complete": False, "input_mode": problem.input_mode, "executable": False,
+                "official_tests_complete": False, "input_mode": problem.input_mode,
+                "interactive": problem.interactive or "interactive" in info.get("tags", []), "executable": False,
             }  # fmt: skip
             seen[key] = row
             rows.append(row)
@@ -193,10 +195,18 @@ def language_of(codeforces_language: str) -> str:
     return "python" if "Py" in codeforces_language else "cpp"
 
 
+def judgeable_on_stdio(row: dict) -> bool:
+    """Examples and tests of this row can be judged by running a program on stdin/stdout:
+    never an interactive problem (it needs its interactor), nor one with file I/O."""
+    tags = row.get("tags") or []
+    interactive = row.get("interactive") or bool(row.get("interaction_format")) or "interactive" in tags
+    return row["input_mode"] == "stdio" and not interactive and bool(row["examples"])
+
+
 def mark_executable(rows: list[dict], compiler: Compiler) -> None:
     """`executable`: a known-correct solution passes every example through the judge."""
     for row in rows:
-        if not row["examples"] or row["input_mode"] != "stdio" or row["interaction_format"]:
+        if not judgeable_on_stdio(row):
             continue
         for solution in row["solutions"]:
             result = judge_on_pairs(solution["code"], language_of(solution["language"]), row["examples"],

@@ -179,9 +179,35 @@ def pre_text(pre: Tag) -> str:
     return text[1:] if text.startswith("\n") else text  # HTML drops the newline right after <pre>
 
 
-def _section(statement: Tag, css: str, base_url: str, images: list[str]) -> str:
-    node = _untitled(statement, css, ".section-title")
-    return "" if node is None else _blocks(node, base_url, images)
+SECTION_CLASSES = {"input-specification": "input", "output-specification": "output",
+                   "interaction-specification": "interaction", "note": "note"}  # fmt: skip
+# The titles of sections that real pages put in a plain <div> (no class): interactive
+# problems' "Interaction" is one. English and Russian pages.
+SECTION_TITLES = {"input": "input", "входные данные": "input", "output": "output", "выходные данные": "output",
+                  "interaction": "interaction", "протокол взаимодействия": "interaction", "note": "note",
+                  "notes": "note", "примечание": "note", "примечания": "note"}  # fmt: skip
+INTERACTIVE_LEGEND = re.compile(r"\bthis is an interactive problem\b|\bэто интерактивная задача\b", re.IGNORECASE)
+
+
+def _sections(statement: Tag) -> tuple[Tag | None, dict[str, Tag]]:
+    """The legend (the first plain <div> without a title) and the titled sections by
+    kind, known by their class or, in a plain <div>, by their title."""
+    legend, sections = None, {}
+    for child in statement.find_all("div", recursive=False):
+        classes = child.get("class") or []
+        kind = next((SECTION_CLASSES[c] for c in classes if c in SECTION_CLASSES), None)
+        title = child.find("div", class_="section-title", recursive=False)
+        if kind is None and not classes:
+            if title is None:
+                legend = legend if legend is not None else child
+                continue
+            kind = SECTION_TITLES.get(title.get_text(" ", strip=True).rstrip(":").lower())
+        if kind is None or kind in sections:
+            continue
+        if title is not None:
+            title.extract()
+        sections[kind] = child
+    return legend, sections
 
 
 def parse_statement(statement: Tag, base_url: str = BASE_URL) -> ParsedProblem:
@@ -195,23 +221,24 @@ def parse_statement(statement: Tag, base_url: str = BASE_URL) -> ParsedProblem:
     memory_limit = _number(_property(header, "div.memory-limit"), where)
     input_file, output_file = _property(header, "div.input-file"), _property(header, "div.output-file")
     images: list[str] = []
-    legend_node = next((c for c in statement.find_all("div", recursive=False)
-                        if not c.get("class")), None)  # fmt: skip
+    legend_node, sections = _sections(statement)
     legend = _blocks(legend_node, base_url, images) if legend_node is not None else ""
+
+    def section(kind: str) -> str:
+        return _blocks(sections[kind], base_url, images) if kind in sections else ""
+
     examples = []
     for sample in statement.select("div.sample-test"):
         inputs = [pre_text(div.find("pre")) for div in sample.select("div.input")]
         outputs = [pre_text(div.find("pre")) for div in sample.select("div.output")]
         examples += [{"input": i, "output": o} for i, o in zip(inputs, outputs, strict=False)]
-    interaction = _section(statement, "div.interaction-specification", base_url, images)
+    interaction = section("interaction")
     problem = ParsedProblem(
         index=index.strip(), title=title.strip(), time_limit=time_limit, memory_limit=memory_limit,
         input_file=input_file, output_file=output_file, legend=legend,
-        input_format=_section(statement, "div.input-specification", base_url, images),
-        output_format=_section(statement, "div.output-specification", base_url, images),
-        interaction_format=interaction, examples=examples,
-        note=_section(statement, "div.note", base_url, images), images=images,
-        interactive=bool(interaction) or "interactive" in input_file.lower(),
+        input_format=section("input"), output_format=section("output"), interaction_format=interaction,
+        examples=examples, note=section("note"), images=images,
+        interactive=bool(interaction) or "interactive" in input_file.lower() or bool(INTERACTIVE_LEGEND.search(legend)),
     )  # fmt: skip
     return problem
 

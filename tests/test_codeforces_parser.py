@@ -202,6 +202,63 @@ def test_mathjax_pages_multitest_lines_files_and_interaction():
     assert p.note == "None."
 
 
+def _interactive_page(legend: str, sections: str) -> str:
+    """The shape of a real interactive problem: the Interaction section is a plain <div>."""
+    return f"""<html><body><div class="problem-statement">
+<div class="header"><div class="title">E. Hidden Number</div>
+<div class="time-limit"><div class="property-title">time limit per test</div>1 second</div>
+<div class="memory-limit"><div class="property-title">memory limit per test</div>256 megabytes</div>
+<div class="input-file"><div class="property-title">input</div>standard input</div>
+<div class="output-file"><div class="property-title">output</div>standard output</div></div>
+<div>{legend}</div>
+<div class="input-specification"><div class="section-title">Input</div><p>The first line holds $$$t$$$.</p></div>
+{sections}
+<div class="sample-tests"><div class="section-title">Example</div><div class="sample-test">
+<div class="input"><div class="title">Input</div><pre>1
+</pre></div><div class="output"><div class="title">Output</div><pre>? 1
+! 1
+</pre></div></div></div>
+<div class="note"><div class="section-title">Note</div><p>The hidden number is $$$1$$$.</p></div>
+</div></body></html>"""
+
+
+def test_interaction_in_a_plain_div_makes_the_problem_interactive():
+    page = _interactive_page(
+        "<p>Guess the number.</p>", '<div><div class="section-title">Interaction</div><p>Print "? x" to ask.</p></div>'
+    )
+    [p] = parse_page(page)
+    assert p.interactive and p.interaction_format == 'Print "? x" to ask.'
+    assert p.legend == "Guess the number." and p.input_format == "The first line holds $t$."
+    assert p.output_format == "" and p.note == "The hidden number is $1$."
+
+
+@pytest.mark.parametrize("title", ["Interaction", "Протокол взаимодействия"])
+def test_the_interaction_title_is_read_in_either_language(title):
+    page = _interactive_page("<p>Guess.</p>", f'<div><div class="section-title">{title}</div><p>Ask.</p></div>')
+    [p] = parse_page(page)
+    assert p.interactive and p.interaction_format == "Ask."
+
+
+def test_the_legend_alone_can_say_it_is_interactive():
+    page = _interactive_page(
+        "<p>This is an interactive problem.</p><p>Guess.</p>",
+        '<div class="output-specification"><div class="section-title">Output</div><p>-</p></div>',
+    )
+    [p] = parse_page(page)
+    assert p.interactive and p.interaction_format == "" and p.output_format == "-"
+
+
+def test_interactive_rows_are_never_judged_on_stdio():
+    from builders.codeforces import judgeable_on_stdio
+
+    row = {"input_mode": "stdio", "interaction_format": "", "tags": [], "examples": [{"input": "1", "output": "1"}]}
+    assert judgeable_on_stdio(row)
+    assert not judgeable_on_stdio({**row, "interactive": True})
+    assert not judgeable_on_stdio({**row, "interaction_format": "Ask."})
+    assert not judgeable_on_stdio({**row, "tags": ["interactive", "binary search"]})
+    assert not judgeable_on_stdio({**row, "input_mode": "file"})
+
+
 @pytest.mark.parametrize("page", ["<html><body>Just a moment... checking your browser</body></html>",
                                   "<html><body><form id='enterForm'>Login</form></body></html>"])  # fmt: skip
 def test_pages_without_problems_are_rejected(page):

@@ -15,6 +15,7 @@ from pathlib import Path
 from datasets import load_dataset
 from rich.console import Console
 
+from builders.codeforces import judgeable_on_stdio
 from builders.generation.ioi_traces import work_items as ioi_work_items
 from builders.generation.options import add_generation_arguments, generate_with
 from builders.generation.prompts import LANGUAGES, chat, codeforces_prompt
@@ -36,7 +37,7 @@ def codeforces_variants(languages: list[str], editorial: str) -> list[str]:
 
 def judgeable(row: dict) -> bool:
     """Traces are only worth generating where the judge can check them: stdio, not interactive."""
-    return row["input_mode"] == "stdio" and not row["interaction_format"] and bool(row["examples"])
+    return judgeable_on_stdio(row)
 
 
 def codeforces_work_items(rows: list[dict], variants: list[str], generations: int,
