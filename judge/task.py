@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import math
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +29,12 @@ class TaskType(enum.StrEnum):
 
 
 class ScoreType(enum.StrEnum):
+    """CMS's score types (judge.scoretypes says how each turns outcomes into a score)."""
+
     GROUP_MIN = "GroupMin"  # subtask score = min outcome x points (IOI)
-    SUM = "Sum"  # subtask score = mean outcome x points
+    GROUP_MUL = "GroupMul"  # subtask score = product of outcomes x points
+    GROUP_THRESHOLD = "GroupThreshold"  # points iff every outcome is in (0, threshold], else 0
+    SUM = "Sum"  # every test worth an equal share of its subtask's points: mean outcome x points
 
 
 @dataclass
@@ -39,6 +44,7 @@ class Subtask:
     tests: list[str]
     output_only: bool = False  # BatchAndOutput: answered by a submitted output file only
     output_optional: bool = False  # BatchAndOutput: a submitted output file or running the code
+    threshold: float | None = None  # GroupThreshold: the largest outcome that still counts as passing
 
 
 @dataclass(frozen=True)
@@ -136,6 +142,7 @@ class Task:
                 f"{where}: num_processes must be between 1 and {MAX_PROCESSES}, not {self.num_processes}"
             )
         self._check_type_parameters(where)
+        self._check_score_type(where)
         if self.compile_flags is not None:
             from judge.compile.flags import check_flags  # lazy, as above
 
@@ -164,6 +171,16 @@ class Task:
         if missing:
             raise PackageError(f"{where}: output_only_testcases names missing tests {missing[:5]}")
 
+    def _check_score_type(self, where: str) -> None:
+        for subtask in self.subtasks:
+            threshold = subtask.threshold
+            if self.score_type != ScoreType.GROUP_THRESHOLD:
+                if threshold is not None:
+                    raise PackageError(f"{where}: subtask {subtask.name} has a threshold but scores {self.score_type}")
+            elif type(threshold) not in (int, float) or not 0 < threshold < math.inf:
+                raise PackageError(f"{where}: GroupThreshold subtask {subtask.name} needs a positive threshold, "
+                                   f"not {threshold!r}")  # fmt: skip
+
     def signature(self) -> dict:
         """Everything that decides how a submission is judged, tests by content hash:
         two tasks with equal signatures judge every submission identically."""
@@ -190,5 +207,11 @@ class Task:
             "checker": {k: hashlib.sha256(v).hexdigest() for k, v in sorted(self.checker.items())},
             "compile_flags": list(self.compile_flags) if self.compile_flags else None,
             "tests": {n: (digest(t.input), digest(t.answer)) for n, t in sorted(self.tests.items())},
-            "subtasks": [(s.name, s.points, list(s.tests), s.output_only, s.output_optional) for s in self.subtasks],
+            "subtasks": [_subtask_signature(s) for s in self.subtasks],
         }
+
+
+def _subtask_signature(subtask: Subtask) -> tuple:
+    """The threshold only where there is one: signatures of other tasks (result cache keys) stay as they were."""
+    fields = (subtask.name, subtask.points, list(subtask.tests), subtask.output_only, subtask.output_optional)
+    return fields if subtask.threshold is None else (*fields, subtask.threshold)

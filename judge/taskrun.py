@@ -1,8 +1,10 @@
 """Judge a submission on a `Task`: compile per task type, run tests, score subtasks.
 
-Tests shared by several subtasks run once. With GroupMin scoring, once a
-subtask has a test scoring 0 its remaining tests are SKIPPED (unless `full`).
-A test the judge failed on is retried once before it is reported as JE.
+Tests shared by several subtasks run once. Once a subtask has a test that
+settles it at 0 under the task's score type (an outcome of 0 for GroupMin and
+GroupMul, one outside (0, threshold] for GroupThreshold, never for Sum), its
+remaining tests are SKIPPED (unless `full`). A test the judge failed on is
+retried once before it is reported as JE.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from judge.contention import run_confirmed
 from judge.evaluate import default_workers
 from judge.names import is_safe_name, safe_extract, walk_files
 from judge.sandbox import RunLimits
+from judge.scoretypes import SCORE_RULES
 from judge.scoring import SubtaskResult, TaskResult, score_subtask, skipped
-from judge.task import ScoreType, Task, TaskTest, TaskType
+from judge.task import Subtask, Task, TaskTest, TaskType
 from judge.tasktypes.batch import BatchIO, run_batch_test
 from judge.tasktypes.communication import run_communication_test
 from judge.tasktypes.output_only import check_submitted_output
@@ -196,16 +199,21 @@ class TaskJudge:
         done: dict[str, TestResult] = {}
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             for subtask in task.subtasks:
-                stop_on_zero = task.score_type == ScoreType.GROUP_MIN and not full
-                self._run_subtask(pool, subtask.tests, done, program, submission, stop_on_zero)
+                self._run_subtask(pool, subtask, done, program, submission, stop_early=not full)
                 tests = [done.get(name) or skipped(name) for name in subtask.tests]
                 result.subtasks.append(score_subtask(subtask, tests, task.score_type))
         return result
 
-    def _run_subtask(self, pool, names, done, program, submission, stop_on_zero: bool) -> None:
-        """Run the subtask's tests not run yet, at most `workers` at a time; on a 0
-        (GroupMin) start no more of them."""
-        if stop_on_zero and any(done[n].outcome == 0.0 for n in names if n in done):
+    def _run_subtask(self, pool, subtask: Subtask, done, program, submission, stop_early: bool) -> None:
+        """Run the subtask's tests not run yet, at most `workers` at a time; once one
+        settles the subtask at 0 (see judge.scoretypes) start no more of them."""
+        rule = SCORE_RULES[self.task.score_type]
+
+        def settles(result: TestResult) -> bool:
+            return stop_early and rule.settles_zero(result.outcome, subtask)
+
+        names = subtask.tests
+        if any(settles(done[n]) for n in names if n in done):
             return
         queue = [name for name in names if name not in done]
         running: dict[Future, str] = {}
@@ -220,4 +228,4 @@ class TaskJudge:
             for future in finished:
                 test_result = future.result()
                 done[running.pop(future)] = test_result
-                stopped = stopped or (stop_on_zero and test_result.outcome == 0.0)
+                stopped = stopped or settles(test_result)
