@@ -26,6 +26,7 @@ class TaskType(enum.StrEnum):
     COMMUNICATION = "Communication"
     OUTPUT_ONLY = "OutputOnly"
     BATCH_AND_OUTPUT = "BatchAndOutput"
+    TWO_STEPS = "TwoSteps"
 
 
 class ScoreType(enum.StrEnum):
@@ -106,11 +107,14 @@ class Task:
 
     def submission_companions(self) -> dict[str, bytes]:
         """Files compiled with a contestant's source: grader or stub, plus headers;
-        nothing when the task compiles submissions alone."""
+        nothing when the task compiles submissions alone. TwoSteps (as CMS) compiles the
+        package's manager with the submission into one program."""
         if self.compilation == "alone":
             return {}
         companions = self.headers()
-        if self.task_type == TaskType.COMMUNICATION:
+        if self.task_type == TaskType.TWO_STEPS:
+            stub = "manager.cpp"
+        elif self.task_type == TaskType.COMMUNICATION:
             stub = "stub.cpp" if "stub.cpp" in self.graders else "grader.cpp"
         else:
             stub = "grader.cpp"
@@ -135,8 +139,8 @@ class Task:
             missing = [t for t in subtask.tests if t not in self.tests]
             if missing:
                 raise PackageError(f"{where}: subtask {subtask.name} names missing tests {missing[:5]}")
-        if self.task_type == TaskType.COMMUNICATION and self.manager is None:
-            raise PackageError(f"{where}: Communication task without graders/manager.cpp")
+        if self.task_type in (TaskType.COMMUNICATION, TaskType.TWO_STEPS) and self.manager is None:
+            raise PackageError(f"{where}: {self.task_type} task without graders/manager.cpp")
         if not 1 <= self.num_processes <= MAX_PROCESSES:  # each user is a sandbox with the task's limits
             raise PackageError(
                 f"{where}: num_processes must be between 1 and {MAX_PROCESSES}, not {self.num_processes}"
@@ -151,7 +155,7 @@ class Task:
     def _check_type_parameters(self, where: str) -> None:
         from judge.names import check_name  # lazy, as above
 
-        allowed = {TaskType.COMMUNICATION: ("alone", "stub"), TaskType.OUTPUT_ONLY: ()}.get(
+        allowed = {TaskType.COMMUNICATION: ("alone", "stub"), TaskType.OUTPUT_ONLY: (), TaskType.TWO_STEPS: ()}.get(
             self.task_type, ("alone", "grader")
         )
         if self.compilation is not None and self.compilation not in allowed:

@@ -28,6 +28,7 @@ from judge.task import Subtask, Task, TaskTest, TaskType
 from judge.tasktypes.batch import BatchIO, run_batch_test
 from judge.tasktypes.communication import run_communication_test
 from judge.tasktypes.output_only import check_submitted_output
+from judge.tasktypes.two_steps import run_two_steps_test
 from judge.testset import TestCase
 from judge.verdicts import TestResult, Verdict, judge_error
 
@@ -155,6 +156,8 @@ class TaskJudge:
                 return check_submitted_output(test, None, self.checker)
         if program is None:
             return TestResult(test.name, Verdict.CE, 0.0, 0.0, 0.0, 0, "no program submitted")
+        if kind == TaskType.TWO_STEPS:
+            return run_two_steps_test(program, test, self.limits, self.checker, self.sandbox)
         if kind == TaskType.COMMUNICATION:
             return run_communication_test(
                 program, self.manager, test, num_processes=task.num_processes, user_io=task.user_io,
@@ -191,7 +194,7 @@ class TaskJudge:
         task = self.task
         compiled = self.compile(submission)
         result = TaskResult(task.code, task.max_score, task.score_precision, self.sandbox.info.name, compiled)
-        needs_program = task.task_type in (TaskType.BATCH, TaskType.COMMUNICATION)
+        needs_program = task.task_type in (TaskType.BATCH, TaskType.COMMUNICATION, TaskType.TWO_STEPS)
         if compiled is not None and not compiled.ok and (needs_program or not submission.outputs):
             result.subtasks = [SubtaskResult(s.name, s.points, 0.0, compiled.status) for s in task.subtasks]
             return result
