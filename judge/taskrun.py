@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from judge.checkers import Checker, ExternalChecker, WhiteDiff
-from judge.compile import Compiler, Executable, Language, SourceFile
+from judge.compile import Compiler, CompileResult, Executable, Language, SourceFile
 from judge.contention import run_confirmed
 from judge.evaluate import default_workers
 from judge.names import is_safe_name, safe_extract, walk_files
@@ -25,6 +25,7 @@ from judge.sandbox import RunLimits
 from judge.scoretypes import SCORE_RULES
 from judge.scoring import SubtaskResult, TaskResult, score_subtask, skipped
 from judge.task import Subtask, Task, TaskTest, TaskType
+from judge.tasktypes import batch_and_output
 from judge.tasktypes.batch import BatchIO, run_batch_test
 from judge.tasktypes.communication import run_communication_test
 from judge.tasktypes.output_only import check_submitted_output
@@ -145,15 +146,14 @@ class TaskJudge:
         kind = task.task_type
         if kind == TaskType.OUTPUT_ONLY:
             return check_submitted_output(test, submission.outputs.get(test.name), self.checker)
+        checker = self.checker
         if kind == TaskType.BATCH_AND_OUTPUT:
-            containing = [s for s in task.subtasks if test.name in s.tests]
-            only_by_file = test.name in task.output_only_tests or bool(containing) and all(
-                s.output_only for s in containing)  # fmt: skip
-            by_file = only_by_file or any(s.output_optional for s in containing)
-            if by_file and test.name in submission.outputs:
-                return check_submitted_output(test, submission.outputs[test.name], self.checker)
+            only_by_file = batch_and_output.only_by_file(task, test.name)
+            checker = batch_and_output.checker_for(checker, only_by_file)
+            if batch_and_output.by_file(task, test.name) and test.name in submission.outputs:
+                return check_submitted_output(test, submission.outputs[test.name], checker)
             if only_by_file:
-                return check_submitted_output(test, None, self.checker)
+                return check_submitted_output(test, None, checker)
         if program is None:
             return TestResult(test.name, Verdict.CE, 0.0, 0.0, 0.0, 0, "no program submitted")
         if kind == TaskType.TWO_STEPS:
@@ -163,7 +163,7 @@ class TaskJudge:
                 program, self.manager, test, num_processes=task.num_processes, user_io=task.user_io,
                 manager_args=task.manager_args, limits=self.limits, sandbox=self.sandbox,
             )  # fmt: skip
-        return run_batch_test(program, TestCase(test.name, test.input, test.answer), self.limits, self.checker,
+        return run_batch_test(program, TestCase(test.name, test.input, test.answer), self.limits, checker,
                               self.sandbox, BatchIO(task.input_file, task.output_file))  # fmt: skip
 
     def _run_with_retry(self, test: TaskTest, program: Executable | None, submission: Submission) -> TestResult:
@@ -182,8 +182,10 @@ class TaskJudge:
 
     # -- a whole submission -------------------------------------------------
 
-    def compile(self, submission: Submission):
-        if submission.source is None:
+    def compile(self, submission: Submission) -> CompileResult | None:
+        """None when there is nothing to compile: no source, or an OutputOnly task (whose
+        sources CMS never compiles)."""
+        if submission.source is None or self.task.task_type == TaskType.OUTPUT_ONLY:
             return None
         companions = self.task.submission_companions() if submission.source.name.endswith(".cpp") else {}
         name = f"{self.task.code}.cpp" if companions else submission.source.name
@@ -194,11 +196,10 @@ class TaskJudge:
         task = self.task
         compiled = self.compile(submission)
         result = TaskResult(task.code, task.max_score, task.score_precision, self.sandbox.info.name, compiled)
-        needs_program = task.task_type in (TaskType.BATCH, TaskType.COMMUNICATION, TaskType.TWO_STEPS)
-        if compiled is not None and not compiled.ok and (needs_program or not submission.outputs):
+        if compiled is not None and not compiled.ok:  # CMS evaluates nothing, submitted output files included
             result.subtasks = [SubtaskResult(s.name, s.points, 0.0, compiled.status) for s in task.subtasks]
             return result
-        program = compiled.executable if compiled is not None and compiled.ok else None
+        program = compiled.executable if compiled is not None else None
         done: dict[str, TestResult] = {}
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             for subtask in task.subtasks:
