@@ -390,6 +390,9 @@ class ExternalChecker(Checker):
     - ``cms``: argv ``input answer output``; outcome on stdout, message on stderr;
     - ``testlib``: argv ``input output answer``; exit code 0/1/2 (and 7 with points);
     - ``python``: argv ``input answer output``; verdict word or score on stdout.
+
+    `extra_args` follow the three files: CMS's BatchAndOutput passes a 4th, ``batch``
+    or ``outputonly`` (see `with_extra_args`); every other task type passes none.
     """
 
     PROTOCOLS = ("cms", "testlib", "python")
@@ -401,12 +404,18 @@ class ExternalChecker(Checker):
         sandbox: Sandbox | None = None,
         limits: RunLimits = CHECKER_LIMITS,
         max_points: float = 1.0,
+        extra_args: tuple[str, ...] = (),
     ) -> None:
         if protocol not in self.PROTOCOLS:
             raise ValueError(f"unknown checker protocol {protocol!r}: use one of {', '.join(self.PROTOCOLS)}")
         self.executable, self.protocol = executable, protocol
         self.sandbox = sandbox or default_sandbox()
         self.limits, self.max_points = limits, max_points
+        self.extra_args = extra_args
+
+    def with_extra_args(self, *extra_args: str) -> ExternalChecker:
+        """The same checker, given `extra_args` after its three files."""
+        return ExternalChecker(self.executable, self.protocol, self.sandbox, self.limits, self.max_points, extra_args)
 
     def check(self, input_file: Path, answer_file: Path, output_file: Path) -> CheckResult:
         with private_dir("checker-") as tmp:
@@ -415,7 +424,7 @@ class ExternalChecker(Checker):
                      for name, path in given.items()}  # fmt: skip
             seen = {name: self.sandbox.program_path(bind) for name, bind in files.items()}
             order = ("input", "output", "answer") if self.protocol == "testlib" else ("input", "answer", "output")
-            argv, binds = self.executable.launch(self.sandbox, tuple(seen[name] for name in order))
+            argv, binds = self.executable.launch(self.sandbox, (*(seen[name] for name in order), *self.extra_args))
             box = tmp / "box"
             box.mkdir()
             out, err = tmp / "stdout", tmp / "stderr"

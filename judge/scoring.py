@@ -1,8 +1,8 @@
 """From test outcomes to subtask and task scores, IOI style.
 
-GroupMin: a subtask scores min(outcome) x points; Sum: mean(outcome) x points.
-Precision applies to display only. A judge error makes the score unknown
-(None), never 0.
+The task's score type (judge.scoretypes: GroupMin, GroupMul, GroupThreshold,
+Sum) gives each subtask its fraction of the points. Precision applies to
+display only. A judge error makes the score unknown (None), never 0.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from judge.compile import CompileResult
+from judge.scoretypes import SCORE_RULES
 from judge.task import ScoreType, Subtask
 from judge.verdicts import TestResult, Verdict
 
@@ -36,22 +37,23 @@ class SubtaskResult:
 
 
 def score_subtask(subtask: Subtask, tests: list[TestResult], score_type: ScoreType) -> SubtaskResult:
+    """Status: JE when the judge failed on a test, AC at full score, PA above 0, else the
+    verdict of the test that settled the subtask at 0 (WA when that test itself was
+    accepted, as an outcome above a GroupThreshold threshold is)."""
+    rule = SCORE_RULES[score_type]
     outcomes = [t.outcome if t.verdict != Verdict.SKIPPED else 0.0 for t in tests]
-    if not outcomes:
-        fraction = 1.0
-    elif score_type == ScoreType.GROUP_MIN:
-        fraction = min(outcomes)
-    else:
-        fraction = sum(outcomes) / len(outcomes)
+    fraction = rule.fraction(outcomes, subtask)
     if any(t.verdict == Verdict.JE for t in tests):
         status = "JE"
     elif fraction >= 1.0:
         status = "AC"
-    elif fraction > 0.0 and score_type == ScoreType.GROUP_MIN:
+    elif fraction > 0.0:
         status = "PA"
     else:
-        failing = next((t for t in tests if t.verdict not in (Verdict.AC, Verdict.SKIPPED)), None)
-        status = str(failing.verdict) if failing else "PA"
+        ran = [t for t in tests if t.verdict != Verdict.SKIPPED]
+        failing = next((t for t in ran if rule.settles_zero(t.outcome, subtask)), None) or next(
+            (t for t in ran if t.verdict != Verdict.AC), None)  # fmt: skip
+        status = "WA" if failing is None or failing.verdict in (Verdict.AC, Verdict.PA) else str(failing.verdict)
     return SubtaskResult(subtask.name, subtask.points, fraction, status, tests)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import math
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,11 +26,16 @@ class TaskType(enum.StrEnum):
     COMMUNICATION = "Communication"
     OUTPUT_ONLY = "OutputOnly"
     BATCH_AND_OUTPUT = "BatchAndOutput"
+    TWO_STEPS = "TwoSteps"
 
 
 class ScoreType(enum.StrEnum):
+    """CMS's score types (judge.scoretypes says how each turns outcomes into a score)."""
+
     GROUP_MIN = "GroupMin"  # subtask score = min outcome x points (IOI)
-    SUM = "Sum"  # subtask score = mean outcome x points
+    GROUP_MUL = "GroupMul"  # subtask score = product of outcomes x points
+    GROUP_THRESHOLD = "GroupThreshold"  # points iff every outcome is in (0, threshold], else 0
+    SUM = "Sum"  # every test worth an equal share of its subtask's points: mean outcome x points
 
 
 @dataclass
@@ -39,6 +45,7 @@ class Subtask:
     tests: list[str]
     output_only: bool = False  # BatchAndOutput: answered by a submitted output file only
     output_optional: bool = False  # BatchAndOutput: a submitted output file or running the code
+    threshold: float | None = None  # GroupThreshold: the largest outcome that still counts as passing
     missing_tests: list[str] = field(default_factory=list)  # named by the package, absent from it (a defect)
 
 
@@ -103,11 +110,14 @@ class Task:
 
     def submission_companions(self) -> dict[str, bytes]:
         """Files compiled with a contestant's source: grader or stub, plus headers;
-        nothing when the task compiles submissions alone."""
+        nothing when the task compiles submissions alone. TwoSteps (as CMS) compiles the
+        package's manager with the submission into one program."""
         if self.compilation == "alone":
             return {}
         companions = self.headers()
-        if self.task_type == TaskType.COMMUNICATION:
+        if self.task_type == TaskType.TWO_STEPS:
+            stub = "manager.cpp"
+        elif self.task_type == TaskType.COMMUNICATION:
             stub = "stub.cpp" if "stub.cpp" in self.graders else "grader.cpp"
         else:
             stub = "grader.cpp"
@@ -149,13 +159,14 @@ class Task:
             missing = [t for t in subtask.tests if t not in self.tests]
             if missing:
                 raise PackageError(f"{where}: subtask {subtask.name} names missing tests {missing[:5]}")
-        if self.task_type == TaskType.COMMUNICATION and self.manager is None:
-            raise PackageError(f"{where}: Communication task without graders/manager.cpp")
+        if self.task_type in (TaskType.COMMUNICATION, TaskType.TWO_STEPS) and self.manager is None:
+            raise PackageError(f"{where}: {self.task_type} task without graders/manager.cpp")
         if not 1 <= self.num_processes <= MAX_PROCESSES:  # each user is a sandbox with the task's limits
             raise PackageError(
                 f"{where}: num_processes must be between 1 and {MAX_PROCESSES}, not {self.num_processes}"
             )
         self._check_type_parameters(where)
+        self._check_score_type(where)
         if self.compile_flags is not None:
             from judge.compile.flags import check_flags  # lazy, as above
 
@@ -164,7 +175,7 @@ class Task:
     def _check_type_parameters(self, where: str) -> None:
         from judge.names import check_name  # lazy, as above
 
-        allowed = {TaskType.COMMUNICATION: ("alone", "stub"), TaskType.OUTPUT_ONLY: ()}.get(
+        allowed = {TaskType.COMMUNICATION: ("alone", "stub"), TaskType.OUTPUT_ONLY: (), TaskType.TWO_STEPS: ()}.get(
             self.task_type, ("alone", "grader")
         )
         if self.compilation is not None and self.compilation not in allowed:
@@ -183,6 +194,16 @@ class Task:
         missing = [t for t in self.output_only_tests if t not in self.tests]
         if missing:
             raise PackageError(f"{where}: output_only_testcases names missing tests {missing[:5]}")
+
+    def _check_score_type(self, where: str) -> None:
+        for subtask in self.subtasks:
+            threshold = subtask.threshold
+            if self.score_type != ScoreType.GROUP_THRESHOLD:
+                if threshold is not None:
+                    raise PackageError(f"{where}: subtask {subtask.name} has a threshold but scores {self.score_type}")
+            elif type(threshold) not in (int, float) or not 0 < threshold < math.inf:
+                raise PackageError(f"{where}: GroupThreshold subtask {subtask.name} needs a positive threshold, "
+                                   f"not {threshold!r}")  # fmt: skip
 
     def signature(self) -> dict:
         """Everything that decides how a submission is judged, tests by content hash:
@@ -210,5 +231,11 @@ class Task:
             "checker": {k: hashlib.sha256(v).hexdigest() for k, v in sorted(self.checker.items())},
             "compile_flags": list(self.compile_flags) if self.compile_flags else None,
             "tests": {n: (digest(t.input), digest(t.answer)) for n, t in sorted(self.tests.items())},
-            "subtasks": [(s.name, s.points, list(s.tests), s.output_only, s.output_optional) for s in self.subtasks],
+            "subtasks": [_subtask_signature(s) for s in self.subtasks],
         }
+
+
+def _subtask_signature(subtask: Subtask) -> tuple:
+    """The threshold only where there is one: signatures of other tasks (result cache keys) stay as they were."""
+    fields = (subtask.name, subtask.points, list(subtask.tests), subtask.output_only, subtask.output_optional)
+    return fields if subtask.threshold is None else (*fields, subtask.threshold)

@@ -1,8 +1,10 @@
 """Judge a submission on a `Task`: compile per task type, run tests, score subtasks.
 
-Tests shared by several subtasks run once. With GroupMin scoring, once a
-subtask has a test scoring 0 its remaining tests are SKIPPED (unless `full`).
-A test the judge failed on is retried once before it is reported as JE.
+Tests shared by several subtasks run once. Once a subtask has a test that
+settles it at 0 under the task's score type (an outcome of 0 for GroupMin and
+GroupMul, one outside (0, threshold] for GroupThreshold, never for Sum), its
+remaining tests are SKIPPED (unless `full`). A test the judge failed on is
+retried once before it is reported as JE.
 """
 
 from __future__ import annotations
@@ -15,16 +17,19 @@ from functools import cached_property
 from pathlib import Path
 
 from judge.checkers import Checker, ExternalChecker, WhiteDiff
-from judge.compile import Compiler, Executable, Language, SourceFile
+from judge.compile import Compiler, CompileResult, Executable, Language, SourceFile
 from judge.contention import judge_test
 from judge.evaluate import default_workers
 from judge.names import is_safe_name, safe_extract, walk_files
 from judge.sandbox import RunLimits
+from judge.scoretypes import SCORE_RULES
 from judge.scoring import SubtaskResult, TaskResult, score_subtask, skipped
-from judge.task import ScoreType, Task, TaskTest, TaskType
+from judge.task import Subtask, Task, TaskTest, TaskType
+from judge.tasktypes import batch_and_output
 from judge.tasktypes.batch import BatchIO, run_batch_test
 from judge.tasktypes.communication import run_communication_test
 from judge.tasktypes.output_only import check_submitted_output
+from judge.tasktypes.two_steps import run_two_steps_test
 from judge.testset import TestCase
 from judge.verdicts import TestResult, Verdict, judge_error
 
@@ -140,23 +145,24 @@ class TaskJudge:
         kind = task.task_type
         if kind == TaskType.OUTPUT_ONLY:
             return check_submitted_output(test, submission.outputs.get(test.name), self.checker)
+        checker = self.checker
         if kind == TaskType.BATCH_AND_OUTPUT:
-            containing = [s for s in task.subtasks if test.name in s.tests]
-            only_by_file = test.name in task.output_only_tests or bool(containing) and all(
-                s.output_only for s in containing)  # fmt: skip
-            by_file = only_by_file or any(s.output_optional for s in containing)
-            if by_file and test.name in submission.outputs:
-                return check_submitted_output(test, submission.outputs[test.name], self.checker)
+            only_by_file = batch_and_output.only_by_file(task, test.name)
+            checker = batch_and_output.checker_for(checker, only_by_file)
+            if batch_and_output.by_file(task, test.name) and test.name in submission.outputs:
+                return check_submitted_output(test, submission.outputs[test.name], checker)
             if only_by_file:
-                return check_submitted_output(test, None, self.checker)
+                return check_submitted_output(test, None, checker)
         if program is None:
             return TestResult(test.name, Verdict.CE, 0.0, 0.0, 0.0, 0, "no program submitted")
+        if kind == TaskType.TWO_STEPS:
+            return run_two_steps_test(program, test, self.limits, self.checker, self.sandbox)
         if kind == TaskType.COMMUNICATION:
             return run_communication_test(
                 program, self.manager, test, num_processes=task.num_processes, user_io=task.user_io,
                 manager_args=task.manager_args, limits=self.limits, sandbox=self.sandbox,
             )  # fmt: skip
-        return run_batch_test(program, TestCase(test.name, test.input, test.answer), self.limits, self.checker,
+        return run_batch_test(program, TestCase(test.name, test.input, test.answer), self.limits, checker,
                               self.sandbox, BatchIO(task.input_file, task.output_file))  # fmt: skip
 
     def _run_with_retry(self, test: TaskTest, program: Executable | None, submission: Submission) -> TestResult:
@@ -165,8 +171,10 @@ class TaskJudge:
 
     # -- a whole submission -------------------------------------------------
 
-    def compile(self, submission: Submission):
-        if submission.source is None:
+    def compile(self, submission: Submission) -> CompileResult | None:
+        """None when there is nothing to compile: no source, or an OutputOnly task (whose
+        sources CMS never compiles)."""
+        if submission.source is None or self.task.task_type == TaskType.OUTPUT_ONLY:
             return None
         companions = self.task.submission_companions() if submission.source.name.endswith(".cpp") else {}
         name = f"{self.task.code}.cpp" if companions else submission.source.name
@@ -177,26 +185,30 @@ class TaskJudge:
         task = self.task
         compiled = self.compile(submission)
         result = TaskResult(task.code, task.max_score, task.score_precision, self.sandbox.info.name, compiled)
-        needs_program = task.task_type in (TaskType.BATCH, TaskType.COMMUNICATION)
-        if compiled is not None and not compiled.ok and (needs_program or not submission.outputs):
+        if compiled is not None and not compiled.ok:  # CMS evaluates nothing, submitted output files included
             result.subtasks = [SubtaskResult(s.name, s.points, 0.0, compiled.status) for s in task.subtasks]
             return result
-        program = compiled.executable if compiled is not None and compiled.ok else None
+        program = compiled.executable if compiled is not None else None
         done: dict[str, TestResult] = {}
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             for subtask in task.subtasks:
-                stop_on_zero = task.score_type == ScoreType.GROUP_MIN and not full
-                self._run_subtask(pool, subtask.tests, done, program, submission, stop_on_zero)
+                self._run_subtask(pool, subtask, done, program, submission, stop_early=not full)
                 tests = [done.get(name) or skipped(name) for name in subtask.tests]
                 if subtask.missing_tests and not subtask.tests:  # a package defect: nothing to score it on
                     tests = [judge_error(name, "package defect: the test is missing") for name in subtask.missing_tests]
                 result.subtasks.append(score_subtask(subtask, tests, task.score_type))
         return result
 
-    def _run_subtask(self, pool, names, done, program, submission, stop_on_zero: bool) -> None:
-        """Run the subtask's tests not run yet, at most `workers` at a time; on a 0
-        (GroupMin) start no more of them."""
-        if stop_on_zero and any(done[n].outcome == 0.0 for n in names if n in done):
+    def _run_subtask(self, pool, subtask: Subtask, done, program, submission, stop_early: bool) -> None:
+        """Run the subtask's tests not run yet, at most `workers` at a time; once one
+        settles the subtask at 0 (see judge.scoretypes) start no more of them."""
+        rule = SCORE_RULES[self.task.score_type]
+
+        def settles(result: TestResult) -> bool:
+            return stop_early and rule.settles_zero(result.outcome, subtask)
+
+        names = subtask.tests
+        if any(settles(done[n]) for n in names if n in done):
             return
         queue = [name for name in names if name not in done]
         running: dict[Future, str] = {}
@@ -211,4 +223,4 @@ class TaskJudge:
             for future in finished:
                 test_result = future.result()
                 done[running.pop(future)] = test_result
-                stopped = stopped or (stop_on_zero and test_result.outcome == 0.0)
+                stopped = stopped or settles(test_result)

@@ -39,6 +39,7 @@ RSS_BOUND = 64 << 20  # bytes the judge's own resident memory may grow while jud
 JUDGE_TEMP_PREFIXES = (
     "olympicforge-run-",
     "olympicforge-comm-",
+    "olympicforge-twosteps-",
     "olympicforge-pairs-",
     "olympicforge-outputs-",
     "checker-",

@@ -24,14 +24,18 @@ def make_cms_package(
     task_type: str = "Batch",
     params: dict | list | None = None,
     protocol_version: int | None = None,
+    score_type: str | None = None,
     time_limit: float = 1.0,
     memory_mb: int = 256,
     graders: dict[str, str] | None = None,
     checker: dict[str, str] | None = None,
     tests: dict[str, tuple[str, str]] | None = None,
-    subtasks: dict[str, tuple[float, list[str]]] | None = None,
+    subtasks: dict[str, tuple] | None = None,
     solutions: dict[str, str] | None = None,
 ) -> Path:
+    """A CMS export as the IOI archives lay it out. `params` is protocol 1's keyed object or
+    protocol 2's positional list; a subtask is (score, tests) or (score, tests, extra keys),
+    e.g. {"threshold": 0.5} or {"output_only": True}."""
     root.mkdir(parents=True, exist_ok=True)
     meta = {"code": code, "name": code.title(), "time_limit": time_limit, "memory_limit": memory_mb << 20,
             "score_precision": 2, "task_type": task_type}  # fmt: skip
@@ -40,6 +44,8 @@ def make_cms_package(
     else:  # IOI 2026: a positional list, as it is
         meta["protocol_version"] = protocol_version
         meta["task_type_params"] = params if params is not None else []
+    if score_type is not None:
+        meta["score_type"] = score_type
     (root / "problem.json").write_text(json.dumps(meta))
     for folder, files in (("graders", graders), ("checker", checker), ("solutions", solutions)):
         for name, text in (files or {}).items():
@@ -51,8 +57,9 @@ def make_cms_package(
         (root / "tests" / f"{name}.in").write_text(given)
         (root / "tests" / f"{name}.out").write_text(answer)
     (root / "subtasks").mkdir(exist_ok=True)
-    for name, (score, names) in (subtasks or {"01-all": (100, list(tests))}).items():
-        (root / "subtasks" / f"{name}.json").write_text(json.dumps({"score": score, "testcases": names}))
+    for name, (score, names, *extra) in (subtasks or {"01-all": (100, list(tests))}).items():
+        data = {"score": score, "testcases": names, **(extra[0] if extra else {})}
+        (root / "subtasks" / f"{name}.json").write_text(json.dumps(data))
     return root
 
 

@@ -119,6 +119,7 @@ def test_task_yaml_output_only(mirror):
     task = load_task(mirror / "ioi2019-line")
     assert task.task_type == TaskType.OUTPUT_ONLY and task.score_type == ScoreType.SUM
     assert task.time_limit == 10.0 and len(task.subtasks[0].tests) == 10
+    assert task.max_score == 100  # SUM: `points: 10` is what each of the 10 tests is worth
 
 
 def test_task_yaml_subtask_sharing_tests(mirror):

@@ -4,6 +4,11 @@
 object keyed by parameter in protocol 1, a positional list in protocol 2: see
 judge.tasktypes.parameters),
 `subtasks/NN-name.json`, `tests/`, `graders/`, `checker/`, `solutions/<verdict>/`.
+
+`score_type` in problem.json names CMS's score type (GroupMin when absent, as
+every IOI export so far); a subtask's `score` is its maximum under every type
+(Sum spreads it evenly over the subtask's tests) and GroupThreshold subtasks
+carry their `threshold`.
 """
 
 from __future__ import annotations
@@ -73,12 +78,17 @@ def _load_cms(path: Path, workspace) -> Task:
     if type(protocol) is not int or protocol not in (1, 2):
         raise PackageError(f"{meta_file}: protocol_version must be 1 or 2, not {protocol!r}")
     params = decode(str(task_type), PARAMETERS[task_type], meta.get("task_type_params"), protocol, str(meta_file))
+    try:
+        score_type = ScoreType(meta.get("score_type", "GroupMin"))
+    except ValueError:
+        raise PackageError(f"{meta_file}: unknown score_type {meta.get('score_type')!r} "
+                           f"(one of {[str(t) for t in ScoreType]})") from None  # fmt: skip
     year, day = year_and_day(path)
     input_file, output_file = params.get("io", ("", ""))
     task = Task(
         code=meta["code"], name=meta["name"], time_limit=float(meta["time_limit"]),
         memory_limit=int(meta["memory_limit"]), task_type=task_type,
-        score_precision=int(meta.get("score_precision", 2)), score_type=ScoreType.GROUP_MIN,
+        score_precision=int(meta.get("score_precision", 2)), score_type=score_type,
         year=year, day=day, num_processes=params.get("num_processes", 1),
         user_io=params.get("user_io", "std_io"), manager_args=shlex.split(params.get("manager_args", "")),
         compilation=params.get("compilation"), input_file=input_file, output_file=output_file,
@@ -122,9 +132,13 @@ def _load_subtasks(task: Task, root: Path) -> None:
         if not isinstance(data["testcases"], list):
             raise PackageError(f"{file}: 'testcases' must be a list of test names")
         tests = [check_name(str(t) if type(t) is int else t, str(file), "test name") for t in data["testcases"]]
+        threshold = data.get("threshold") if task.score_type == ScoreType.GROUP_THRESHOLD else None
+        if task.score_type == ScoreType.GROUP_THRESHOLD and (type(threshold) not in (int, float) or threshold <= 0):
+            raise PackageError(f"{file}: a GroupThreshold subtask needs a positive 'threshold', not {threshold!r}")
         task.subtasks.append(Subtask(
             name=check_name(file.stem, str(file), "subtask name"), points=float(data["score"]), tests=tests,
             output_only=bool(data.get("output_only", False)), output_optional=bool(data.get("output_optional", False)),
+            threshold=None if threshold is None else float(threshold),
         ))  # fmt: skip
 
 

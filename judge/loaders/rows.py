@@ -37,11 +37,16 @@ def grader_config(task: Task) -> dict:
         "output_eval": task.output_eval,
         "output_only_tests": list(task.output_only_tests),
         "compile_flags": list(task.compile_flags) if task.compile_flags else None,
-        "subtasks": [
-            {"name": s.name, "points": s.points, "output_only": s.output_only, "output_optional": s.output_optional}
-            for s in task.subtasks
-        ],  # fmt: skip
+        "subtasks": [_subtask_config(s) for s in task.subtasks],
     }
+
+
+def _subtask_config(subtask: Subtask) -> dict:
+    config = {"name": subtask.name, "points": subtask.points, "output_only": subtask.output_only,
+              "output_optional": subtask.output_optional}  # fmt: skip
+    if subtask.threshold is not None:  # GroupThreshold only: other rows keep their shape
+        config["threshold"] = subtask.threshold
+    return config
 
 
 def grader_files(task: Task) -> list[list[str]]:
@@ -157,7 +162,8 @@ def _task_from_rows(rows, test_rows, subtasks, first, files, config, workspace, 
         if row is None:
             raise PackageError(f"{where}: no row for subtask {spec['name']}")
         task.subtasks.append(Subtask(spec["name"], float(row["score"]), list(row["test_names"]),
-                                     spec.get("output_only", False), spec.get("output_optional", False)))  # fmt: skip
+                                     spec.get("output_only", False), spec.get("output_optional", False),
+                                     spec.get("threshold")))  # fmt: skip
     tests_dir = Path(workspace.name) / "tests"
     tests_dir.mkdir()
     needed = {name for subtask in task.subtasks for name in subtask.tests}

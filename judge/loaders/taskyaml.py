@@ -26,6 +26,11 @@ from judge.loaders.common import (
 from judge.names import UnsafeName, check_name, check_relative, inside, join_under, show
 from judge.task import ReferenceSolution, ScoreType, Subtask, Task, TaskTest, TaskType
 
+# score_options.type -> CMS score type. SUM gives every test of a subtask the subtask's
+# `points` (as the format's own tools score it: IOI 2019 `line`, 10 tests of `points: 10`,
+# is worth 100). GROUP_THRESHOLD is left out: the format has no place for thresholds.
+SCORE_TYPES = {"GROUP_MIN": ScoreType.GROUP_MIN, "GROUP_MUL": ScoreType.GROUP_MUL, "SUM": ScoreType.SUM}
+
 
 class Repeated(list):
     """Values of a key that appeared more than once in one mapping."""
@@ -154,9 +159,11 @@ def load_task_yaml(path: str | Path) -> Task:
 
 def _load(path: Path, root: Path, data: dict, where: str, code: str, workspace) -> Task:
     options = data.get("score_options") or {}
-    score_type = {"GROUP_MIN": ScoreType.GROUP_MIN, "SUM": ScoreType.SUM}.get(str(options.get("type", "GROUP_MIN")))
+    score_type = SCORE_TYPES.get(str(options.get("type", "GROUP_MIN")))
     if score_type is None:
-        raise PackageError(f"{where}: unknown score_options.type {options.get('type')!r}")
+        raise PackageError(
+            f"{where}: unsupported score_options.type {options.get('type')!r} (one of {list(SCORE_TYPES)})"
+        )
     year, day = year_and_day(root)
     task = Task(
         code=code, name=str(data.get("long_name") or data["name"]),
@@ -230,4 +237,7 @@ def _subtasks(task: Task, raw: list, root: Path, workspace: Path, where: str) ->
                     )  # fmt: skip
                 if name not in names:
                     names.append(name)
-        task.subtasks.append(Subtask(f"{index:0{width}d}", float(spec.get("points", 0)), names))
+        points = float(spec.get("points", 0))
+        if task.score_type == ScoreType.SUM:  # `points` is what each test is worth: the subtask holds them all
+            points *= len(names)
+        task.subtasks.append(Subtask(f"{index:0{width}d}", points, names))

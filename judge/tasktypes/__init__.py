@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from judge.task import TaskType
-from judge.tasktypes import batch, batch_and_output, communication, output_only
+from judge.tasktypes import batch, batch_and_output, communication, output_only, two_steps
 from judge.tasktypes.parameters import Parameter
 
 PARAMETERS: dict[TaskType, tuple[Parameter, ...]] = {
@@ -12,4 +12,5 @@ PARAMETERS: dict[TaskType, tuple[Parameter, ...]] = {
     TaskType.BATCH_AND_OUTPUT: batch_and_output.PARAMETERS,
     TaskType.COMMUNICATION: communication.PARAMETERS,
     TaskType.OUTPUT_ONLY: output_only.PARAMETERS,
+    TaskType.TWO_STEPS: two_steps.PARAMETERS,
 }

@@ -28,7 +28,6 @@ manager_args, an extension of some exports (extra arguments for the manager).
 
 from __future__ import annotations
 
-import os
 import signal
 import time
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from judge.paths import read_head
 from judge.sandbox import Bind, RunLimits, RunResult, RunStatus, Sandbox, SandboxError
 from judge.sandbox.sandbox import RunningProcess
 from judge.task import MAX_PROCESSES, TaskTest
+from judge.tasktypes.fifos import POKE_EVERY, FifoFolder
 from judge.tasktypes.parameters import Choice, Integer, Text
 from judge.verdicts import (
     RUN_STATUS_VERDICT,
@@ -60,7 +60,6 @@ PARAMETERS = (
 
 JUDGE_FAILURE = "judge failure"  # what CMS managers print when they themselves failed
 ALONE_AFTER = 0.5  # seconds the manager may run on after every user ended, before the FIFOs are let go under it
-POKE_EVERY = 0.05  # seconds between pokes of the FIFOs once they are let go (for late openers)
 REACTION = 1.0  # seconds after that within which a manager's failure is its reaction to being left alone
 OUTPUT_HEAD = 64 << 10  # bytes of the manager's stdout/stderr read back
 
@@ -74,28 +73,26 @@ def manager_limits(time_limit: float, num_processes: int) -> RunLimits:
 
 @dataclass
 class _Channels:
-    """The FIFO folders of one test (one per user) and how the sandboxes see them."""
+    """The FIFO folders of one test (one per user, see judge.tasktypes.fifos) and the
+    users' and manager's work dirs."""
 
     sandbox: Sandbox
     tmp: Path
     num_processes: int
-    held: list[int] = field(default_factory=list)  # the judge's own read-write ends
-
-    def folder(self, index: int) -> Path:
-        return self.tmp / f"fifo{index}"
-
-    def bind(self, index: int) -> Bind:
-        return Bind(self.folder(index), f"/fifo{index}", writable=True)
-
-    def inside(self, index: int, name: str) -> str:
-        return f"{self.sandbox.program_path(self.bind(index))}/{name}"
+    folders: list[FifoFolder] = field(default_factory=list)
 
     def create(self) -> None:
-        for i in range(self.num_processes):
-            self.folder(i).mkdir(mode=0o755)
-            for name in (f"u{i}_to_m", f"m_to_u{i}"):
-                os.mkfifo(self.folder(i) / name)
-                os.chmod(self.folder(i) / name, 0o666)  # the run's uid is chosen by the launcher
+        self.folders = [FifoFolder.create(self.tmp / f"fifo{i}", f"/fifo{i}", (f"u{i}_to_m", f"m_to_u{i}"))
+                        for i in range(self.num_processes)]  # fmt: skip
+
+    def folder(self, index: int) -> Path:
+        return self.folders[index].path
+
+    def bind(self, index: int) -> Bind:
+        return self.folders[index].bind()
+
+    def inside(self, index: int, name: str) -> str:
+        return self.folders[index].inside(self.sandbox, name)
 
     def box(self, name: str) -> Path:
         box = self.tmp / name
@@ -103,27 +100,18 @@ class _Channels:
         return box
 
     def hold(self) -> None:
-        """Open every FIFO read-write in the judge: a reader and a writer always exist."""
-        self.held = [os.open(self.folder(i) / name, os.O_RDWR | os.O_NONBLOCK | os.O_CLOEXEC)
-                     for i in range(self.num_processes) for name in (f"u{i}_to_m", f"m_to_u{i}")]  # fmt: skip
+        for folder in self.folders:
+            folder.hold()
 
     def release(self) -> float:
         """Let go of the judge's ends (idempotent); returns when."""
-        for fd in self.held:
-            os.close(fd)
-        self.held = []
+        for folder in self.folders:
+            folder.release()
         return time.monotonic()
 
     def poke(self) -> None:
-        """Open and close every FIFO end without blocking: a process that opens its FIFO
-        only after the ends were let go (a slow start) is not left blocked in open()."""
-        for i in range(self.num_processes):
-            for name in (f"u{i}_to_m", f"m_to_u{i}"):
-                for flags in (os.O_RDONLY | os.O_NONBLOCK, os.O_WRONLY | os.O_NONBLOCK):
-                    try:
-                        os.close(os.open(self.folder(i) / name, flags))
-                    except OSError:
-                        pass  # no reader yet (ENXIO): nobody is blocked on that end
+        for folder in self.folders:
+            folder.poke()
 
 
 @dataclass
