@@ -26,8 +26,8 @@ from builders.generation.prompts import codeforces_prompt
 from builders.http_fetch import Fetcher, FetchError
 from builders.hub_writer import HubLayout, prepare_out, publish
 from cards.card import CardSpec
+from judge.codeforces import judge_on_pairs
 from judge.compile import Compiler
-from judge.evaluate import judge_on_pairs
 
 log = logging.getLogger(__name__)
 DEFAULT_CUTOFF = "2024-11-01"

@@ -38,8 +38,9 @@ from builders.generation.select import drop_exact_duplicates, shortest_and_longe
 from builders.hub_writer import HubLayout, prepare_out, publish
 from cards.card import CardSpec
 from judge.batcheval import ResultWriter
+from judge.codeforces import judge_on_pairs
 from judge.compile import Compiler
-from judge.evaluate import default_workers, judge_on_pairs
+from judge.evaluate import default_workers
 from judge.paths import read_appended_jsonl
 
 log = logging.getLogger(__name__)

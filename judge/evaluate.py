@@ -14,14 +14,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from judge.checkers import Checker, WhiteDiff, comparator
+from judge.checkers import Checker, WhiteDiff
 from judge.compile import Compiler, CompileResult, Language, SourceFile
 from judge.contention import judge_test
 from judge.sandbox import RunLimits
 from judge.tasktypes.batch import BatchIO, run_batch_test
 from judge.testset import TestCase
 from judge.verdicts import TestResult, Verdict
-from judge.workdir import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +31,7 @@ class SubmissionResult:
     compile: CompileResult
     tests: list[TestResult] = field(default_factory=list)
     low_fidelity: bool = False
+    stopped_early: bool = False  # judging stopped after a failing batch: `tests` is not the whole suite
 
     @property
     def verdict_counts(self) -> Counter:
@@ -157,21 +157,3 @@ def judge_submission(
         progress,
     )
     return result
-
-
-def judge_on_pairs(code: str, language: str, pairs: list[dict], time_limit: float, memory_limit_mb: float,
-                   compiler: Compiler | None = None) -> SubmissionResult:  # fmt: skip
-    """Judge code on in-memory {input, output} pairs (Codeforces rows: examples, official
-    tests) with token comparison, as Codeforces checkers mostly do. `language`: cpp | python."""
-    suffix = {"cpp": ".cpp", "python": ".py"}[language]
-    with private_dir("olympicforge-pairs-") as folder:
-        source = folder / f"sol{suffix}"
-        source.write_text(code)
-        tests = []
-        for number, pair in enumerate(pairs, 1):
-            (folder / f"{number}.in").write_text(pair["input"])
-            (folder / f"{number}.out").write_text(pair["output"])
-            tests.append(TestCase(str(number), folder / f"{number}.in", folder / f"{number}.out"))
-        limits = RunLimits(cpu_time=float(time_limit), memory=int(memory_limit_mb * 2**20))
-        return judge_submission(source, tests, limits=limits, checker=comparator("tokens"), compiler=compiler,
-                                workers=1)  # fmt: skip

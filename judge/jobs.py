@@ -5,7 +5,8 @@ One function, `run_job`, runs a job in a local pool worker, behind
 travels over HTTP alike.
 
     cf:  {"kind": "cf", "code", "language": "cpp"|"python", "tests": [{"input", "output"}],
-          "time_limit": seconds, "memory_limit": MB}
+          "time_limit": seconds, "memory_limit": MB, optional "input_mode": "stdio"|"file",
+          "checker": a Python checker's source, "batch_size": stop after the first failing batch}
     ioi: {"kind": "ioi", "code", "language", "row": one `ioi` dataset row (its target subtask),
           "tests": an `ioi-test-cases` Hub id or local folder, or a list of its rows}
 
@@ -28,8 +29,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 
+from judge.codeforces import CodeforcesLimits, judge_codeforces
 from judge.compile import Compiler, SourceFile
-from judge.evaluate import default_workers, judge_on_pairs
+from judge.evaluate import default_workers
 from judge.loaders.rows import check_row_names, task_from_rows
 from judge.task import PackageError
 from judge.taskrun import Submission, TaskJudge
@@ -93,11 +95,20 @@ def run_cf(job: dict) -> dict:
     require(job, "tests")
     if not job["tests"]:
         raise BadJob("cf judge job without tests")
-    language = "python" if job.get("language", "cpp").lower().startswith("py") else "cpp"
-    result = judge_on_pairs(job["code"], language, job["tests"], float(job.get("time_limit", 2.0)),
-                            float(job.get("memory_limit", 256)), compiler())  # fmt: skip
-    answer = {"verdict": str(result.verdict), "passed": result.passed, "total": len(job["tests"]),
-              "outcomes": [t.outcome for t in result.tests], "compile": result.compile.status}  # fmt: skip
+    try:
+        limits = CodeforcesLimits(float(job.get("time_limit", 2.0)), float(job.get("memory_limit", 256)),
+                                  job.get("input_mode") or "stdio", job.get("checker") or None)  # fmt: skip
+    except ValueError as exc:
+        raise BadJob(f"cf judge job: {exc}") from None
+    batch_size = job.get("batch_size")
+    if batch_size is not None and (type(batch_size) is not int or batch_size < 1):
+        raise BadJob(f"cf judge job: batch_size must be a positive integer, not {batch_size!r}")
+    result = judge_codeforces(job["code"], job.get("language", "cpp"), job["tests"], limits, compiler=compiler(),
+                              batch_size=batch_size)  # fmt: skip
+    total = len(result.tests) if result.stopped_early else len(job["tests"])
+    answer = {"verdict": str(result.verdict), "passed": result.passed, "total": total,
+              "outcomes": [t.outcome for t in result.tests], "compile": result.compile.status,
+              "stopped_early": result.stopped_early}  # fmt: skip
     if result.has_judge_error:
         message = result.compile.message if result.compile.status == "JE" else "judge error on a test"
         return {**answer, "status": "judge_error", "message": message[:2000]}

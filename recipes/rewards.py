@@ -23,10 +23,12 @@ import logging
 import os
 import re
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from builders.generation.extract import extract_code
+from judge.cftests import problem_tests
 from judge.evaluate import default_workers
 from judge.jobs import JobPool, is_judge_failure
 from judge.remote import RemoteJudge
@@ -59,6 +61,19 @@ class RewardArguments:
             "help": "remote `olympicforge judge serve` workers (token: env OLYMPICFORGE_JUDGE_TOKEN); "
             "default: a local process pool"
         },
+    )
+    cf_tests_folder: str | None = field(
+        default=None,
+        metadata={"help": "folder of the codeforces dataset's generated_tests (test_cases_NNNN.parquet); "
+                  "default: env CF_TESTS_FOLDER, as Open R1 reads it"},
+    )  # fmt: skip
+    cf_examples_fallback: bool = field(
+        default=False,
+        metadata={"help": "judge a row without a full test suite on its examples (logged, counted as "
+                  "cf_code/examples_only); off: such a row is an error"},
+    )  # fmt: skip
+    code_eval_test_batch_size: int = field(
+        default=1, metadata={"help": "pass_fail: tests per batch; judging stops after the first failing batch"}
     )
     judge_workers: int | None = field(default=None, metadata={"help": "local judge processes (default: cores)"})
     judge_timeout: float = field(default=600.0, metadata={"help": "seconds a batch of judge jobs may take"})
@@ -141,32 +156,84 @@ class JudgeReward(ABC):
 
 
 class CFCode(JudgeReward):
-    """Codeforces-style rows (`codeforces` config `verifiable-prompts`): the official tests
-    when complete, else the examples; the token comparator; the problem's limits.
+    """Codeforces-style rows (`codeforces` config `verifiable-prompts`), judged on the full
+    suite: the official tests and the generated ones (read from the `generated_tests`
+    folder, as Open R1 does), with the row's checker (`generated_checker`), I/O mode and
+    limits. A row whose official tests are incomplete and that has no generated tests has
+    no full suite: an error, unless `examples_fallback` (then its examples, logged and
+    counted as `cf_code/examples_only`).
 
-    pass_fail: 1 when every test passes; partial: the share of tests passed;
-    weighted_sum: half of each, so progress counts but a full pass still stands out."""
+    pass_fail: 1 when every test passes (judging stops after the first failing batch of
+    `batch_size` tests); partial: the share of tests passed; weighted_sum: half of each,
+    so progress counts but a full pass still stands out."""
 
     __name__ = "cf_code"
+    CACHED_SUITES = 16  # problems whose generated tests are kept (a batch repeats a prompt G times)
 
-    def __init__(self, judge: JobPool | RemoteJudge, language: str = "cpp", scoring: str = "weighted_sum") -> None:
+    def __init__(self, judge: JobPool | RemoteJudge, language: str = "cpp", scoring: str = "weighted_sum", *,
+                 tests_folder: str | None = None, examples_fallback: bool = False,
+                 batch_size: int = 1) -> None:  # fmt: skip
         super().__init__(judge, language)
         if scoring not in CF_SCORING_MODES:
             raise ValueError(f"cf_scoring_mode {scoring!r}: use one of {', '.join(CF_SCORING_MODES)}")
+        if batch_size < 1:
+            raise ValueError(f"code_eval_test_batch_size must be at least 1, not {batch_size}")
         self.scoring = scoring
+        self.tests_folder = tests_folder if tests_folder is not None else os.environ.get("CF_TESTS_FOLDER")
+        self.examples_fallback, self.batch_size = examples_fallback, batch_size
+        self._suites: OrderedDict[str, list[dict]] = OrderedDict()
+        self._examples_only = 0
+
+    def generated_tests(self, problem_id: str) -> list[dict]:
+        if not self.tests_folder or not problem_id:
+            return []
+        if problem_id not in self._suites:
+            self._suites[problem_id] = list(problem_tests(self.tests_folder, problem_id))
+            while len(self._suites) > self.CACHED_SUITES:
+                self._suites.popitem(last=False)
+        self._suites.move_to_end(problem_id)
+        return self._suites[problem_id]
+
+    def suite(self, index: int, kwargs: dict) -> list[dict]:
+        count = len(kwargs["official_tests"])
+        problem_id = column(kwargs, "id", count, "")[index] or ""
+        official = list(kwargs["official_tests"][index] or [])
+        complete = bool(official) and column(kwargs, "official_tests_complete", count, False)[index]
+        generated = self.generated_tests(problem_id)
+        if complete or generated:
+            return official + generated
+        if not self.examples_fallback:
+            raise ValueError(
+                f"{self.__name__}: row {problem_id or index} has no full test suite (official tests incomplete, "
+                f"no generated tests in {self.tests_folder or 'CF_TESTS_FOLDER (unset)'}); use the verifiable "
+                f"configs, point cf_tests_folder at the generated tests, or set cf_examples_fallback: true"
+            )
+        log.warning("%s: row %s judged on its examples only (no full test suite)", self.__name__, problem_id or index)
+        self._examples_only += 1
+        return list(kwargs["examples"][index] or [])
 
     def job(self, code: str, language: str, index: int, kwargs: dict) -> dict:
         require_columns(kwargs, ("official_tests", "examples"), self.__name__)
         count = len(kwargs["official_tests"])
-        official = kwargs["official_tests"][index] or []
-        complete = column(kwargs, "official_tests_complete", count, True)[index]
-        tests = official if official and complete else kwargs["examples"][index] or []
+        tests = self.suite(index, kwargs)
         if not tests:
-            raise ValueError(f"{self.__name__}: row {index} has neither official tests nor examples")
-        return {"kind": "cf", "code": code, "language": language,
-                "tests": [{"input": t["input"], "output": t["output"]} for t in tests],
-                "time_limit": float(column(kwargs, "time_limit", count)[index] or DEFAULT_TIME_LIMIT),
-                "memory_limit": float(column(kwargs, "memory_limit", count)[index] or DEFAULT_MEMORY_MB)}  # fmt: skip
+            raise ValueError(f"{self.__name__}: row {index} has neither tests nor examples")
+        job = {"kind": "cf", "code": code, "language": language,
+               "tests": [{"input": t["input"], "output": t["output"]} for t in tests],
+               "time_limit": float(column(kwargs, "time_limit", count)[index] or DEFAULT_TIME_LIMIT),
+               "memory_limit": float(column(kwargs, "memory_limit", count)[index] or DEFAULT_MEMORY_MB),
+               "input_mode": column(kwargs, "input_mode", count, "stdio")[index] or "stdio",
+               "checker": column(kwargs, "generated_checker", count, None)[index] or None}  # fmt: skip
+        if self.scoring == "pass_fail":
+            job["batch_size"] = self.batch_size
+        return job
+
+    def judge_batch(self, completions: list, kwargs: dict) -> list[float | None]:
+        self._examples_only = 0
+        rewards = super().judge_batch(completions, kwargs)
+        if "log_metric" in kwargs:
+            kwargs["log_metric"](f"{self.__name__}/examples_only", float(self._examples_only))
+        return rewards
 
     def score(self, answer: dict, index: int, kwargs: dict) -> float:
         if answer["compile"] != "OK" or not answer["total"]:
@@ -284,7 +351,9 @@ def build_rewards(args: RewardArguments, org: str, max_completion_length: int) -
     funcs: list[Callable] = []
     for name in args.reward_funcs:
         if name == "cf_code":
-            funcs.append(CFCode(judge, args.code_language, args.cf_scoring_mode))
+            funcs.append(CFCode(judge, args.code_language, args.cf_scoring_mode, tests_folder=args.cf_tests_folder,
+                                examples_fallback=args.cf_examples_fallback,
+                                batch_size=args.code_eval_test_batch_size))  # fmt: skip
         elif name == "ioi_code":
             funcs.append(IOICode(judge, with_org(args.ioi_tests, org), args.code_language))
         elif name == "code_format":

@@ -8,12 +8,14 @@ from datasets import load_dataset
 
 from builders.build_ioi import BuildSummary, write_ioi, write_test_cases
 from builders.ioi_packages import load_package
+from judge.cftests import write_contest
 from judge.jobs import BadJob, JobPool
 from judge.remote import RemoteJudge
 from recipes.rewards import CFCode, CodeFormat, Gated, IOICode, RewardArguments, build_rewards, think_format
 
 from ioi_helpers import FINDPAIR
 from recipe_helpers import (
+    APLUSB_TESTS,
     CORRECT,
     PYTHON_CORRECT,
     TWO_OF_THREE,
@@ -49,14 +51,78 @@ def test_cf_code_scoring_modes(pool, mode, expected):
     assert scores == [pytest.approx(expected), 1.0]
 
 
-def test_cf_code_follows_the_language_column_and_falls_back_to_examples(pool):
-    rows = [aplusb_row("python"), {**aplusb_row(), "official_tests_complete": False}]
+def test_cf_code_follows_the_language_column(pool):
     scores = CFCode(pool, scoring="partial")(
-        [answer(PYTHON_CORRECT, "python"), answer(TWO_OF_THREE)], **reward_kwargs(rows)
+        [answer(PYTHON_CORRECT, "python")], **reward_kwargs([aplusb_row("python")])
     )
-    assert scores == [1.0, 1.0]  # the second is judged on the one example only (incomplete official tests)
+    assert scores == [1.0]
     with pytest.raises(ValueError, match="cf_scoring_mode 'strict'"):
         CFCode(pool, scoring="strict")
+
+
+def incomplete_row(problem_id: str = "1500/A") -> dict:
+    """Only the first official test and the example: no full suite in the row itself."""
+    return {**aplusb_row(), "id": problem_id, "official_tests": APLUSB_TESTS[:1], "official_tests_complete": False}
+
+
+def test_cf_code_never_falls_back_to_the_examples_unasked(pool):
+    with pytest.raises(ValueError, match="row 1500/A has no full test suite"):
+        CFCode(pool, scoring="partial")([answer(TWO_OF_THREE)], **reward_kwargs([incomplete_row()]))
+
+
+def test_cf_code_falls_back_to_the_examples_only_when_asked_and_counts_it(pool):
+    metrics = {}
+    kwargs = {**reward_kwargs([incomplete_row()]), "log_metric": metrics.__setitem__}
+    scores = CFCode(pool, scoring="partial", examples_fallback=True)([answer(TWO_OF_THREE)], **kwargs)
+    assert scores == [1.0] and metrics["cf_code/examples_only"] == 1.0  # the one example passes
+
+
+@pytest.fixture
+def generated_tests(tmp_path):
+    """The anchor's layout: the full suite of 1500/A beside another problem's tests."""
+    tests = [("1500/B", {"input": "0 0\n", "output": "0\n"})]
+    tests += [("1500/A", t) for t in APLUSB_TESTS] + [("1500/A", {"input": "100 23\n", "output": "123\n"})]
+    write_contest(tmp_path / "generated_tests", 1500, tests)
+    return tmp_path / "generated_tests"
+
+
+def test_cf_code_judges_on_the_generated_suite(pool, generated_tests):
+    """Passing the examples is not enough: TWO_OF_THREE fails generated tests."""
+    reward = CFCode(pool, scoring="partial", tests_folder=str(generated_tests))
+    scores = reward([answer(CORRECT), answer(TWO_OF_THREE)], **reward_kwargs([incomplete_row()] * 2))
+    assert scores == [1.0, 3 / 5]  # official 1 + generated 4: it fails `5 7` and `100 23`
+
+
+def test_cf_code_reads_the_folder_from_cf_tests_folder_like_open_r1(pool, generated_tests, monkeypatch):
+    monkeypatch.setenv("CF_TESTS_FOLDER", str(generated_tests))
+    assert CFCode(pool, scoring="pass_fail")([answer(TWO_OF_THREE)], **reward_kwargs([incomplete_row()])) == [0.0]
+
+
+def test_pass_fail_stops_at_the_first_failing_batch(pool, generated_tests):
+    reward = CFCode(pool, scoring="pass_fail", tests_folder=str(generated_tests), batch_size=1)
+    job = reward.job(WRONG, "cpp", 0, reward_kwargs([incomplete_row()]))
+    answered = pool.map([job])[0]
+    assert answered["stopped_early"] and len(answered["outcomes"]) == 1 and answered["total"] == 1
+    assert reward.score(answered, 0, {}) == 0.0
+
+
+def test_cf_code_uses_the_row_checker_and_file_io(pool):
+    """Any two numbers summing to the target are right: only the checker knows."""
+    checker = (
+        "import sys\n"
+        "target = int(open(sys.argv[1]).read())\n"
+        "got = open(sys.argv[3]).read().split()\n"
+        "print('ok' if len(got) == 2 and sum(map(int, got)) == target else 'wrong')\n"
+    )
+    split_in_files = ("#include <cstdio>\nint main() { FILE *i = std::fopen(\"input.txt\", \"r\"), *o = "
+                      "std::fopen(\"output.txt\", \"w\"); long long t; std::fscanf(i, \"%lld\", &t); "
+                      "std::fprintf(o, \"%lld 1\\n\", t - 1); }\n")  # fmt: skip
+    tests = [{"input": "10\n", "output": "5 5\n"}, {"input": "3\n", "output": "1 2\n"}]
+    row = {**aplusb_row(), "examples": tests[:1], "official_tests": tests, "generated_checker": checker,
+           "input_mode": "file"}  # fmt: skip
+    assert CFCode(pool, scoring="partial")([answer(split_in_files)], **reward_kwargs([row])) == [1.0]
+    stdio_row = {**row, "input_mode": "stdio"}
+    assert CFCode(pool, scoring="partial")([answer(split_in_files)], **reward_kwargs([stdio_row])) == [0.0]
 
 
 def test_a_broken_judge_gives_none_never_zero(monkeypatch):
@@ -98,7 +164,7 @@ def test_judge_errors_are_none_and_gate_the_other_rewards():
     assert cf_code(completions, **kwargs) == [None, 1.0]
     assert Gated(CodeFormat(), cf_code)(completions, **kwargs) == [None, 1.0]
     assert judge.calls == 1  # the batch is judged once for both rewards
-    assert metrics == {"cf_code/judge_errors": 1.0}
+    assert metrics == {"cf_code/judge_errors": 1.0, "cf_code/examples_only": 0.0}
 
 
 def test_bad_jobs_are_errors_not_scores(pool):
