@@ -68,11 +68,16 @@ class Plan:
 
 
 def describe(folder: Path) -> list[LocalFile]:
+    """Every file with its content ids, hashed in chunks: test suites run to gigabytes."""
     files = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        data = path.read_bytes()
-        git = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-        files.append(LocalFile(path.relative_to(folder).as_posix(), len(data), hashlib.sha256(data).hexdigest(), git))
+        size = path.stat().st_size
+        sha256, git = hashlib.sha256(), hashlib.sha1(b"blob %d\0" % size)
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                sha256.update(chunk)
+                git.update(chunk)
+        files.append(LocalFile(path.relative_to(folder).as_posix(), size, sha256.hexdigest(), git.hexdigest()))
     return files
 
 
