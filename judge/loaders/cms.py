@@ -13,7 +13,8 @@ import shlex
 import zipfile
 from pathlib import Path
 
-from judge.loaders.common import PackageError, make_workspace, source_files, year_and_day
+from judge.compile.languages import SOURCE_SUFFIXES
+from judge.loaders.common import PackageError, make_workspace, require_checker_source, source_files, year_and_day
 from judge.names import check_name, inside, is_safe_name, safe_extract
 from judge.task import ReferenceSolution, ScoreType, Subtask, Task, TaskTest, TaskType
 from judge.tasktypes import PARAMETERS
@@ -91,6 +92,7 @@ def _load_cms(path: Path, workspace) -> Task:
     )  # fmt: skip
     task.graders = source_files(root / "graders", root)
     task.checker = source_files(root / "checker", root)
+    require_checker_source(root / "checker", task.checker, task.output_eval)
     _load_tests(task, root)
     _load_subtasks(task, root)
     _load_solutions(task, root)
@@ -131,7 +133,9 @@ def _load_subtasks(task: Task, root: Path) -> None:
 
 
 def _load_solutions(task: Task, root: Path) -> None:
+    """Solutions in C, C++ and Python, by verdict folder."""
     for folder in VERDICT_FOLDERS:
-        for source in sorted((root / "solutions" / folder).glob("*.cpp")):
+        found = (root / "solutions" / folder).glob("*")
+        for source in sorted(p for p in found if p.suffix in SOURCE_SUFFIXES and p.is_file()):
             inside(root, source, str(root), "solution", f"solutions/{folder}/{source.name}")
             task.solutions.append(ReferenceSolution(f"{folder}/{source.name}", source, expected_verdict=folder))
