@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from judge.checkers import Checker, WhiteDiff, comparator
-from judge.compile import Compiler, CompileResult, Language, SourceFile
+from judge.compile import Compiler, CompileResult, Language, SourceFile, parse_language
 from judge.contention import run_confirmed
 from judge.sandbox import RunLimits
 from judge.tasktypes.batch import BatchIO, run_batch_test
@@ -99,16 +99,20 @@ def judge_submission(
     flags: tuple[str, ...] | None = None,
     workers: int | None = None,
     progress=None,
+    std: str | None = None,
 ) -> SubmissionResult:
-    """Compile `source` (with grader files, if any) once and judge it on every test."""
+    """Compile `source` (with grader files, if any) once and judge it on every test.
+    `std`: the C++ standard (`c++11` ... `c++20`), replacing the flags' `-std=`."""
     compiler = compiler or Compiler()
     sandbox = compiler.sandbox
     source = Path(source)
     files = [SourceFile.read(source), *(SourceFile.read(p) for p in grader_files or [])]
+    if Language.of(source) == Language.PYTHON:  # a Python grader is the program, the source a module of it
+        files.sort(key=lambda f: f.name == source.name or not f.name.endswith(".py"))
     names = [f.name for f in files]
     if len(set(names)) != len(names):
         raise ValueError(f"{source}: file names clash with the grader files: {names}")
-    compiled = compiler.compile(files, Language.of(source), flags=flags)
+    compiled = compiler.compile(files, Language.of(source), flags=flags, std=std)
     result = SubmissionResult(sandbox.info.name, compiled, low_fidelity=sandbox.info.low_fidelity)
     if not compiled.ok:
         return result
@@ -126,12 +130,13 @@ def judge_submission(
 
 
 def judge_on_pairs(code: str, language: str, pairs: list[dict], time_limit: float, memory_limit_mb: float,
-                   compiler: Compiler | None = None) -> SubmissionResult:  # fmt: skip
+                   compiler: Compiler | None = None, std: str | None = None) -> SubmissionResult:  # fmt: skip
     """Judge code on in-memory {input, output} pairs (Codeforces rows: examples, official
-    tests) with token comparison, as Codeforces checkers mostly do. `language`: cpp | python."""
-    suffix = {"cpp": ".cpp", "python": ".py"}[language]
+    tests) with token comparison, as Codeforces checkers mostly do. `language`: cpp | c |
+    python (or a name carrying a standard, `cpp20`); `std` overrides that standard."""
+    kind, named_std = parse_language(language)
     with private_dir("olympicforge-pairs-") as folder:
-        source = folder / f"sol{suffix}"
+        source = folder / f"sol{kind.suffix}"
         source.write_text(code)
         tests = []
         for number, pair in enumerate(pairs, 1):
@@ -140,4 +145,4 @@ def judge_on_pairs(code: str, language: str, pairs: list[dict], time_limit: floa
             tests.append(TestCase(str(number), folder / f"{number}.in", folder / f"{number}.out"))
         limits = RunLimits(cpu_time=float(time_limit), memory=int(memory_limit_mb * 2**20))
         return judge_submission(source, tests, limits=limits, checker=comparator("tokens"), compiler=compiler,
-                                workers=1)  # fmt: skip
+                                workers=1, std=std or named_std)  # fmt: skip
