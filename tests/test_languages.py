@@ -423,3 +423,41 @@ def test_codeforces_pairs_and_jobs_accept_c_and_a_standard(compiler):
     assert run_job({**cpp20, "language": "cpp20"})["verdict"] == "AC"
     with pytest.raises(BadJob, match="unknown C\\+\\+ standard"):
         run_job({**cpp20, "std": "c++98"})
+
+
+def test_judge_run_takes_a_standard_and_a_python_grader(tmp_path, capsys):
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    for name, (given, answer) in SQUARE_TESTS.items():
+        (tests / f"{name}.in").write_text(given)
+        (tests / f"{name}.out").write_text(answer)
+    (tmp_path / "views.cpp").write_text(CPP20)
+    run = ["judge", "run", "--source", str(tmp_path / "views.cpp"), "--tests", str(tests), "--json"]
+    assert main([*run, "--std", "c++20"]) == 0
+    assert json.loads(capsys.readouterr().out)["verdict"] == "AC"
+    for name, (given, answer) in PAIRSUM_TESTS.items():
+        (tests / f"{name}.in").write_text(given)
+        (tests / f"{name}.out").write_text(answer)
+    (tmp_path / "pairsum.py").write_text(SOLUTION_PY)
+    (tmp_path / "grader.py").write_text(GRADER_PY)
+    run = ["judge", "run", "--source", str(tmp_path / "pairsum.py"), "--grader", str(tmp_path / "grader.py")]
+    assert main([*run, "--tests", str(tests), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["verdict"] == "AC"
+
+
+def test_task_yaml_names_python_and_c_programs_by_their_language(tmp_path):
+    root = square_yaml(tmp_path / "square", "-O2")
+    (root / "grader").mkdir()
+    for name in ("manager.py", "stub.py", "stub.c", "stub.java", "square.h"):
+        (root / "grader" / name).write_text("#\n")
+    (root / "checker").mkdir()
+    (root / "checker" / "check.py").write_text("#\n")
+    yaml = (root / "task.yaml").read_text()
+    (root / "task.yaml").write_text(yaml + "task_type:\n  type: COMMUNICATION\n  manager: grader/manager.py\n"
+                                    "grader:\n  - grader/stub.py\n  - grader/stub.c\n  - grader/stub.java\n"
+                                    "  - grader/square.h\nchecker: checker/check.py\n")  # fmt: skip
+    task = load_task(root)
+    assert task.manager_name == "manager.py" and task.checker_name() == "checker.py"
+    assert set(task.graders) == {"manager.py", "stub.py", "stub.c", "square.h"}
+    assert set(task.submission_companions(Language.C)) == {"stub.c", "square.h"}
+    assert set(task.submission_companions(Language.PYTHON)) == {"stub.py"}
