@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from judge.checkers import load_checker
 from judge.compile import SourceFile, cxx_standard, parse_language
 from judge.compile import compiler as compiler_module
 from judge.compile.languages import DEFAULT_CXX_FLAGS, Language, standard_flag, with_standard
@@ -461,3 +462,13 @@ def test_task_yaml_names_python_and_c_programs_by_their_language(tmp_path):
     assert set(task.graders) == {"manager.py", "stub.py", "stub.c", "square.h"}
     assert set(task.submission_companions(Language.C)) == {"stub.c", "square.h"}
     assert set(task.submission_companions(Language.PYTHON)) == {"stub.py"}
+
+
+def test_a_c_checker_from_the_command_line(tmp_path, compiler):
+    (tmp_path / "checker.c").write_text(CHECKER_C)
+    checker = load_checker(tmp_path / "checker.c", "cms", compiler)
+    assert checker.executable.language == Language.C
+    for name, text in (("in", "10\n"), ("ans", "0 10\n"), ("good", "3 7\n"), ("bad", "3 8\n")):
+        (tmp_path / name).write_text(text)
+    assert checker.check(tmp_path / "in", tmp_path / "ans", tmp_path / "good").outcome == 1.0
+    assert checker.check(tmp_path / "in", tmp_path / "ans", tmp_path / "bad").outcome == 0.0
