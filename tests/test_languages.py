@@ -130,8 +130,8 @@ def test_the_grader_of_the_submissions_language_is_compiled_with_it(tmp_path, co
     assert c.score == 100 and c.compile.language == Language.C and "-lm" in c.compile.flags
     python = judged(judge, "mine.py", SOLUTION_PY)
     assert python.score == 100 and python.compile.executable.path.suffix == ".pyz"
-    # the grader is the program: a module that prints nothing itself still produces the answers
-    assert judged(judge, "mine.py", "import sys\n" + SOLUTION_PY).score == 100
+    # the grader is the program and the submission runs inside it: what the module prints is in the output
+    assert judged(judge, "mine.py", 'print("hello")\n' + SOLUTION_PY).score == 0
     broken = judged(judge, "mine.py", "def add(a, b):\n    return a +\n")
     assert broken.compile.status == "CE" and "SyntaxError" in broken.compile.message and broken.score == 0
 
