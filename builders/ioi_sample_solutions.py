@@ -14,7 +14,7 @@ from pathlib import Path
 from datasets import Features, List, Value
 
 from builders.ioi_packages import IoiPackage
-from judge.compile import Compiler
+from judge.compile import Compiler, Language
 from judge.paths import read_appended_jsonl
 from judge.taskrun import Submission, TaskJudge
 from judge.verify import check_solution
@@ -33,7 +33,8 @@ FEATURES = Features({
 })  # fmt: skip
 
 DESCRIPTIONS = {
-    "label": "path inside the package (verdict folder / file)", "language": "cpp", "code": "the solution",
+    "label": "path inside the package (verdict folder / file)", "language": "cpp, c, python or output",
+    "code": "the solution",
     "expected": "the package's expectation: verdict folder or expected total", "score": "total we judged",
     "subtask_results": "per subtask: points, score in [0,1], weighted score, status, tests",
     "matches_expectation": "whether our judge agrees with the package",
@@ -60,7 +61,13 @@ class ResultCache:
 
 
 def _language(label: str) -> str:
-    return "python" if label.endswith(".py") else "output" if "." not in Path(label).name else "cpp"
+    """cpp, c or python for a source; output for a folder of output files."""
+    if "." not in Path(label).name:
+        return "output"
+    try:
+        return str(Language.of(label))
+    except ValueError:
+        return "cpp"
 
 
 def rows(package: IoiPackage, compiler: Compiler, cache: ResultCache, workers: int) -> list[dict]:

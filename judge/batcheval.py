@@ -19,7 +19,7 @@ from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from judge.compile import Compiler, SourceFile
+from judge.compile import Compiler, SourceFile, cxx_standard, parse_language
 from judge.evaluate import default_workers
 from judge.paths import read_appended_jsonl
 from judge.task import Task
@@ -39,15 +39,22 @@ class SubmissionJob:
     language: str = "cpp"
     target_subtask: str | None = None
     extra: dict = field(default_factory=dict)
+    std: str | None = None  # C++ standard (record "std", or a language such as "cpp20")
 
     @classmethod
     def from_record(cls, record: dict, where: str) -> SubmissionJob:
         for key in ("id", "problem", "code"):
             if key not in record:
                 raise ValueError(f"{where}: missing {key!r}")
-        known = {"id", "problem", "code", "language", "target_subtask"}
+        known = {"id", "problem", "code", "language", "target_subtask", "std"}
+        std = record.get("std")
+        try:
+            std = cxx_standard(std) if std is not None else parse_language(record.get("language", "cpp"))[1]
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from None
         return cls(str(record["id"]), str(record["problem"]), record["code"] or "", record.get("language", "cpp"),
-                   record.get("target_subtask"), {k: v for k, v in record.items() if k not in known})  # fmt: skip
+                   record.get("target_subtask"), {k: v for k, v in record.items() if k not in known},
+                   std)  # fmt: skip
 
 
 def task_keys(task: Task) -> list[str]:
@@ -86,8 +93,8 @@ class ResultWriter:
 
 def judge_job(job: SubmissionJob, judges: dict[str, TaskJudge], full: bool) -> dict:
     judge = judges[job.problem]
-    suffix = ".py" if job.language.lower().startswith("py") else ".cpp"
-    submission = Submission(source=SourceFile(f"{judge.task.code}{suffix}", job.code.encode()))
+    suffix = parse_language(job.language)[0].suffix
+    submission = Submission(source=SourceFile(f"{judge.task.code}{suffix}", job.code.encode()), std=job.std)
     for _attempt in range(SUBMISSION_RETRIES + 1):
         result = judge.judge(submission, full=full)
         if not result.judge_error:

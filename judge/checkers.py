@@ -492,15 +492,15 @@ def comparator(name: str, abs_tol: float = 1e-6, rel_tol: float = 1e-6) -> Check
 def load_checker(
     path: Path, protocol: str, compiler: Compiler | None = None, extra_files: list[Path] | None = None
 ) -> ExternalChecker:
-    """Compile (C++) or syntax-check (Python) a checker; headers such as testlib.h are
+    """Compile (C, C++) or syntax-check (Python) a checker; headers such as testlib.h are
     taken from `extra_files` or, by default, from the checker's own folder."""
     compiler = compiler or Compiler()
     path = Path(path)
     language = Language.of(path)
     if extra_files is None:
-        extra_files = [p for p in path.parent.glob("*.h")] if language == Language.CPP else []
+        extra_files = [p for p in path.parent.glob("*.h")] if language != Language.PYTHON else []
     files = [SourceFile.read(path), *(SourceFile.read(p) for p in extra_files)]
-    flags = tuple(f for f in compiler.options.cxx_flags if f != "-DEVAL")
+    flags = tuple(f for f in compiler.options.default_flags(language) if f != "-DEVAL")
     result = compiler.compile(files, language, flags=flags)
     if not result.ok:
         raise ValueError(f"checker {path} does not compile:\n{result.message[:2000]}")

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from judge.batcheval import SubmissionJob, evaluate_many
 from judge.checkers import Checker, comparator, load_checker
-from judge.compile import Compiler
+from judge.compile import CXX_STANDARDS, Compiler, cxx_standard
 from judge.compile.flags import check_flags
 from judge.evaluate import SubmissionResult, default_workers, judge_submission
 from judge.loaders import load_task
@@ -42,11 +42,23 @@ def print_json(data) -> None:
     print()
 
 
+def standard(value: str) -> str:
+    """--std: a C++ standard, as CMS offers them (c++11, c++14, c++17, c++20)."""
+    try:
+        return cxx_standard(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+STD_HELP = f"C++ standard of the submission, one of {', '.join(CXX_STANDARDS)} (compiled as gnu++NN, as CMS does; " \
+           "default: the package's flags, else gnu++17)"  # fmt: skip
+
+
 def add_parser(areas: argparse._SubParsersAction) -> None:
     judge = areas.add_parser("judge", help="compile and judge submissions")
     verbs = judge.add_subparsers(dest="verb", required=True, metavar="VERB")
     run = verbs.add_parser("run", help="judge one submission on a folder of tests")
-    run.add_argument("--source", required=True, type=Path, help="SOL.cpp or SOL.py")
+    run.add_argument("--source", required=True, type=Path, help="SOL.cpp, SOL.c or SOL.py")
     run.add_argument("--tests", required=True, type=Path, help="folder of NAME.in with NAME.out or NAME.ans")
     run.add_argument("--time-limit", type=float, default=1.0, help="CPU seconds per test (default 1)")
     run.add_argument("--wall-limit", type=float, help="wall seconds per test (default 2*TL+1)")
@@ -70,9 +82,11 @@ def add_parser(areas: argparse._SubParsersAction) -> None:
         type=Path,
         action="append",
         default=[],
-        help="grader/header file compiled with the submission (repeatable)",
+        help="grader/header file compiled with the submission (repeatable); a Python grader is the program, "
+        "importing the submission as a module",
     )
-    run.add_argument("--flags", help="C++ compiler flags replacing the contest defaults")
+    run.add_argument("--flags", help="compiler flags replacing the contest defaults")
+    run.add_argument("--std", type=standard, help=STD_HELP)
     run.add_argument("--workers", type=int, default=default_workers())
     run.add_argument("--backend", default="auto", choices=["auto", "cgroup-v2", "cgroup-v1", "rlimit"])
     run.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -82,12 +96,14 @@ def add_parser(areas: argparse._SubParsersAction) -> None:
     task.add_argument("package", type=Path, help="CMS export folder or zip, or task.yaml folder")
     task.add_argument("solution", type=Path, help="source file, or a folder/zip of output files")
     task.add_argument("--full", action="store_true", help="run every test (no early stop after a 0)")
+    task.add_argument("--std", type=standard, help=STD_HELP)
     task.add_argument("--workers", type=int, default=default_workers())
     task.add_argument("--json", action="store_true")
     task.set_defaults(handler=cmd_task)
 
     verify = verbs.add_parser("verify", help="run every reference solution a package ships")
     verify.add_argument("package", type=Path, nargs="+")
+    verify.add_argument("--std", type=standard, help="C++ standard of every C++ solution (default as for `task`)")
     verify.add_argument("--workers", type=int, default=default_workers())
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(handler=cmd_verify)
@@ -166,7 +182,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         task = bar.add_task(args.source.name, total=len(tests))
         result = judge_submission(
             args.source, tests, limits=limits, checker=checker, io=io, grader_files=args.grader,
-            compiler=compiler, flags=flags, workers=args.workers, progress=lambda _: bar.advance(task),
+            compiler=compiler, flags=flags, workers=args.workers, progress=lambda _: bar.advance(task), std=args.std,
         )  # fmt: skip
     if args.json:
         print_json(result.to_dict())
@@ -205,7 +221,7 @@ def print_result(result: SubmissionResult, title: str, console: Console) -> None
 def cmd_task(args: argparse.Namespace) -> int:
     task = load_task(args.package)
     judge = TaskJudge(task, Compiler(), workers=args.workers)
-    submission = Submission.from_path(args.solution, list(task.tests))
+    submission = Submission.from_path(args.solution, list(task.tests), std=args.std)
     with wide_console(stderr=True).status(f"judging {args.solution.name} on {task.code}", spinner="dots"):
         result = judge.judge(submission, full=args.full)
     if args.json:
@@ -235,13 +251,15 @@ def print_task_result(result: TaskResult, title: str, console: Console) -> None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    failures, report = verify_packages(args.package, Compiler(), args.workers, None if args.json else wide_console())
+    console = None if args.json else wide_console()
+    failures, report = verify_packages(args.package, Compiler(), args.workers, console, std=args.std)
     if args.json:
         print_json(report)
     return 1 if failures else 0
 
 
-def verify_packages(packages: list[Path], compiler: Compiler, workers: int, console: Console | None):
+def verify_packages(packages: list[Path], compiler: Compiler, workers: int, console: Console | None,
+                    std: str | None = None):  # fmt: skip
     """Verify every package; print a table per package when given a console.
     Returns the number of hard mismatches and a JSON-able report."""
     failures = 0
@@ -249,7 +267,7 @@ def verify_packages(packages: list[Path], compiler: Compiler, workers: int, cons
     for package in packages:
         task = load_task(package)
         judge = TaskJudge(task, compiler, workers=workers)
-        checks = verify_task(task, judge)
+        checks = verify_task(task, judge, std=std)
         failures += sum(c.hard and not c.ok for c in checks)
         report.append({"task": task.code, "package": str(package), "defects": list(task.defects),
                        "solutions": [c.to_dict() for c in checks]})  # fmt: skip

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from judge.checkers import Checker, ExternalChecker, comparator
-from judge.compile import Compiler, Language, SourceFile
+from judge.compile import Compiler, Language, SourceFile, parse_language
 from judge.contention import judge_test
 from judge.evaluate import SubmissionResult
 from judge.sandbox import RunLimits
@@ -26,7 +26,6 @@ from judge.testset import TestCase
 from judge.verdicts import Verdict
 from judge.workdir import private_dir
 
-LANGUAGE_SUFFIX = {"cpp": ".cpp", "python": ".py", "c": ".c"}
 INPUT_MODES = ("stdio", "file")
 
 
@@ -52,14 +51,6 @@ class CodeforcesLimits:
         return BatchIO.files("input.txt", "output.txt") if self.input_mode == "file" else BatchIO()
 
 
-def language_name(language: str) -> str:
-    """cpp | python | c, from the names rows and jobs use ("python3", "C++", "py")."""
-    lowered = language.lower()
-    if lowered.startswith("py"):
-        return "python"
-    return "c" if lowered == "c" else "cpp"
-
-
 def python_checker(source: str, compiler: Compiler) -> Checker:
     """A generated `checker.py`, run in the sandbox as `checker.py input answer output`."""
     compiled = compiler.compile([SourceFile("checker.py", source.encode())], Language.PYTHON)
@@ -75,15 +66,17 @@ def batches(tests: Iterable[dict], size: int) -> Iterator[list[dict]]:
         yield batch
 
 
-def judge_codeforces(code: str, language: str, tests: Iterable[dict], limits: CodeforcesLimits, *,
-                     compiler: Compiler | None = None, batch_size: int | None = None) -> SubmissionResult:  # fmt: skip
+def judge_codeforces(code: str, language: str | Language, tests: Iterable[dict], limits: CodeforcesLimits, *,
+                     compiler: Compiler | None = None, batch_size: int | None = None,
+                     std: str | None = None) -> SubmissionResult:  # fmt: skip
     """Compile once, then judge test after test (in batches when `batch_size`), stopping
     after a batch with a failure when `batch_size` is given. `result.tests` holds
-    what was judged; a suite with no test at all is the caller's error."""
+    what was judged; a suite with no test at all is the caller's error. `language`: c,
+    cpp, python, or a name carrying a C++ standard (`cpp20`); `std` overrides that."""
     compiler = compiler or Compiler()
-    language = language_name(language)
-    source = SourceFile(f"sol{LANGUAGE_SUFFIX[language]}", code.encode())
-    compiled = compiler.compile([source], Language.of(source.name))
+    kind, named_std = (language, None) if isinstance(language, Language) else parse_language(language)
+    source = SourceFile(f"sol{kind.suffix}", code.encode())
+    compiled = compiler.compile([source], kind, std=std or named_std)
     result = SubmissionResult(compiler.sandbox.info.name, compiled, low_fidelity=compiler.sandbox.info.low_fidelity)
     if not compiled.ok:
         return result
@@ -114,7 +107,8 @@ def judge_codeforces(code: str, language: str, tests: Iterable[dict], limits: Co
 
 
 def judge_on_pairs(code: str, language: str, pairs: list[dict], time_limit: float, memory_limit_mb: float,
-                   compiler: Compiler | None = None) -> SubmissionResult:  # fmt: skip
+                   compiler: Compiler | None = None, std: str | None = None) -> SubmissionResult:  # fmt: skip
     """Judge code on in-memory {input, output} pairs (examples, official tests) on stdio
     with token comparison, as Codeforces checkers mostly do."""
-    return judge_codeforces(code, language, pairs, CodeforcesLimits(time_limit, memory_limit_mb), compiler=compiler)
+    return judge_codeforces(code, language, pairs, CodeforcesLimits(time_limit, memory_limit_mb), compiler=compiler,
+                            std=std)  # fmt: skip

@@ -133,16 +133,20 @@ def judge_submission(
     flags: tuple[str, ...] | None = None,
     workers: int | None = None,
     progress=None,
+    std: str | None = None,
 ) -> SubmissionResult:
-    """Compile `source` (with grader files, if any) once and judge it on every test."""
+    """Compile `source` (with grader files, if any) once and judge it on every test.
+    `std`: the C++ standard (`c++11` ... `c++20`), replacing the flags' `-std=`."""
     compiler = compiler or Compiler()
     sandbox = compiler.sandbox
     source = Path(source)
     files = [SourceFile.read(source), *(SourceFile.read(p) for p in grader_files or [])]
+    if Language.of(source) == Language.PYTHON:  # a Python grader is the program, the source a module of it
+        files.sort(key=lambda f: f.name == source.name or not f.name.endswith(".py"))
     names = [f.name for f in files]
     if len(set(names)) != len(names):
         raise ValueError(f"{source}: file names clash with the grader files: {names}")
-    compiled = compiler.compile(files, Language.of(source), flags=flags)
+    compiled = compiler.compile(files, Language.of(source), flags=flags, std=std)
     result = SubmissionResult(sandbox.info.name, compiled, low_fidelity=sandbox.info.low_fidelity)
     if not compiled.ok:
         return result

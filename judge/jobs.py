@@ -4,11 +4,13 @@ One function, `run_job`, runs a job in a local pool worker, behind
 `olympicforge judge serve`, or inline; a job is a dict so that it pickles and
 travels over HTTP alike.
 
-    cf:  {"kind": "cf", "code", "language": "cpp"|"python", "tests": [{"input", "output"}],
+    cf:  {"kind": "cf", "code", "language": "cpp"|"c"|"python" (or "cpp20"; "std" wins), "tests": [{"input", "output"}],
           "time_limit": seconds, "memory_limit": MB, optional "input_mode": "stdio"|"file",
           "checker": a Python checker's source, "batch_size": stop after the first failing batch}
     ioi: {"kind": "ioi", "code", "language", "row": one `ioi` dataset row (its target subtask),
           "tests": an `ioi-test-cases` Hub id or local folder, or a list of its rows}
+
+Either may add "std": "c++20" (C++11 to C++20; a language such as "cpp20" says it too).
 
 The answer always has "status": "ok" or "judge_error" (the judge's own fault:
 the score is unknown, never 0). cf answers add "verdict", "passed", "total",
@@ -30,7 +32,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 
 from judge.codeforces import CodeforcesLimits, judge_codeforces
-from judge.compile import Compiler, SourceFile
+from judge.compile import Compiler, Language, SourceFile, cxx_standard, parse_language
 from judge.evaluate import default_workers
 from judge.loaders.rows import check_row_names, task_from_rows
 from judge.task import PackageError
@@ -72,8 +74,13 @@ def require(job: dict, *keys: str) -> None:
         raise BadJob(f"judge job ({job.get('kind')!r}) lacks {missing}")
 
 
-def suffix_of(language: str) -> str:
-    return ".py" if language.lower().startswith("py") else ".cpp"
+def language_of(job: dict) -> tuple[Language, str | None]:
+    """The job's language and C++ standard ("std" wins over a standard in the language's name)."""
+    language, std = parse_language(job.get("language", "cpp"))
+    try:
+        return language, cxx_standard(job["std"]) if job.get("std") is not None else std
+    except ValueError as exc:
+        raise BadJob(f"judge job: {exc}") from None
 
 
 def run_job(job: dict) -> dict:
@@ -103,8 +110,9 @@ def run_cf(job: dict) -> dict:
     batch_size = job.get("batch_size")
     if batch_size is not None and (type(batch_size) is not int or batch_size < 1):
         raise BadJob(f"cf judge job: batch_size must be a positive integer, not {batch_size!r}")
-    result = judge_codeforces(job["code"], job.get("language", "cpp"), job["tests"], limits, compiler=compiler(),
-                              batch_size=batch_size)  # fmt: skip
+    language, std = language_of(job)
+    result = judge_codeforces(job["code"], language, job["tests"], limits, compiler=compiler(), batch_size=batch_size,
+                              std=std)  # fmt: skip
     total = len(result.tests) if result.stopped_early else len(job["tests"])
     answer = {"verdict": str(result.verdict), "passed": result.passed, "total": total,
               "outcomes": [t.outcome for t in result.tests], "compile": result.compile.status,
@@ -129,8 +137,9 @@ def run_ioi(job: dict) -> dict:
         judge = ioi_judge(row, job["tests"])
     except PackageError as exc:  # a bad name, flag or shape in the job's task: the caller's fault, not the judge's
         raise BadJob(f"ioi judge job: {exc}") from None
-    source = SourceFile(f"{judge.task.code}{suffix_of(job.get('language', 'cpp'))}", job["code"].encode())
-    result = judge.judge(Submission(source=source))
+    language, std = language_of(job)
+    source = SourceFile(f"{judge.task.code}{language.suffix}", job["code"].encode())
+    result = judge.judge(Submission(source=source, std=std))
     subtask = result.subtasks[0]
     if result.judge_error:
         return {"status": "judge_error", "subtask_status": subtask.status, "message": "judge error"}

@@ -15,10 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_PROCESSES = 64  # Communication users per test (IOI 2026 has a 64-process task)
+# The languages by name (judge.compile.languages.Language's values; the task model imports nothing above it)
+LANGUAGE_SUFFIXES = {"cpp": ".cpp", "c": ".c", "python": ".py"}
+LANGUAGE_TITLES = {"cpp": "C++", "c": "C", "python": "Python"}
+PROGRAM_SUFFIXES = (".cpp", ".cc", ".c", ".py")  # a manager or checker in C++, C or Python, first found wins
 
 
 class PackageError(ValueError):
     """A task package (or task) is missing something or has something wrong: names the file."""
+
+
+class MissingGrader(PackageError):
+    """The task compiles submissions with a grader or stub, but has none in the submission's
+    language: the submission cannot be judged (a CE, as CMS would not accept it)."""
 
 
 class TaskType(enum.StrEnum):
@@ -102,28 +111,58 @@ class Task:
         return sum(s.points for s in self.subtasks)
 
     @property
+    def manager_name(self) -> str | None:
+        """The manager's source among the graders (manager.cpp, manager.c or manager.py)."""
+        return next((f"manager{suffix}" for suffix in PROGRAM_SUFFIXES if f"manager{suffix}" in self.graders), None)
+
+    @property
     def manager(self) -> bytes | None:
-        return self.graders.get("manager.cpp")
+        name = self.manager_name
+        return None if name is None else self.graders[name]
 
     def headers(self) -> dict[str, bytes]:
         return {name: data for name, data in self.graders.items() if name.endswith(".h")}
 
-    def submission_companions(self) -> dict[str, bytes]:
-        """Files compiled with a contestant's source: grader or stub, plus headers;
-        nothing when the task compiles submissions alone. TwoSteps (as CMS) compiles the
-        package's manager with the submission into one program."""
-        if self.compilation == "alone":
+    def uses_grader(self) -> bool:
+        """Whether submissions compile with a grader or stub: the task says so, or (legacy
+        packages, no `compilation`) ships one in some language."""
+        if self.compilation is not None:
+            return self.compilation in ("grader", "stub")
+        return any(self._grader_name(language) for language in LANGUAGE_SUFFIXES)
+
+    def _grader_name(self, language: str) -> str | None:
+        suffix = LANGUAGE_SUFFIXES[language]
+        roles = {TaskType.COMMUNICATION: ("stub", "grader"), TaskType.TWO_STEPS: ("manager",)}.get(
+            self.task_type, ("grader",)
+        )  # TwoSteps (as CMS) compiles the manager with the submission
+        return next((f"{role}{suffix}" for role in roles if f"{role}{suffix}" in self.graders), None)
+
+    def submission_companions(self, language: str = "cpp") -> dict[str, bytes]:
+        """Files compiled with a contestant's source in `language` (c, cpp, python), as
+        CMS picks them: the grader or stub of that language (grader.c, stub.cpp,
+        grader.py, ...), plus the headers for C and C++; nothing when the task compiles
+        submissions alone. MissingGrader when the task has a grader, but none in `language`."""
+        if not self.uses_grader():
             return {}
-        companions = self.headers()
-        if self.task_type == TaskType.TWO_STEPS:
-            stub = "manager.cpp"
-        elif self.task_type == TaskType.COMMUNICATION:
-            stub = "stub.cpp" if "stub.cpp" in self.graders else "grader.cpp"
-        else:
-            stub = "grader.cpp"
-        if stub in self.graders:
-            companions[stub] = self.graders[stub]
+        name = self._grader_name(language)
+        if name is None:
+            shipped = sorted(n for n in self.graders if n.startswith(("grader.", "stub.")))
+            title = LANGUAGE_TITLES.get(language, language)
+            raise MissingGrader(f"task {self.code} has no {title} grader (graders/ ships {shipped or 'none'}): "
+                                f"a {title} submission cannot be judged on it")  # fmt: skip
+        companions = self.headers() if language in ("c", "cpp") else {}
+        companions[name] = self.graders[name]
         return companions
+
+    def checker_name(self) -> str:
+        """The checker's main source: checker.cpp, checker.c or checker.py, else the first
+        C++, C or Python source there; PackageError naming the folder when there is none."""
+        named = [f"checker{suffix}" for suffix in PROGRAM_SUFFIXES if f"checker{suffix}" in self.checker]
+        others = [name for suffix in PROGRAM_SUFFIXES for name in sorted(self.checker) if name.endswith(suffix)]
+        if named or others:
+            return (named or others)[0]
+        raise PackageError(f"task {self.code} ({self.source}): checker/ holds no checker source (checker.cpp, "
+                           f"checker.c or checker.py), only {sorted(self.checker)}")  # fmt: skip
 
     def note_defects(self) -> None:
         """Record what shipped packages get wrong (IOI archives drop tests, truncate inputs)
@@ -160,7 +199,7 @@ class Task:
             if missing:
                 raise PackageError(f"{where}: subtask {subtask.name} names missing tests {missing[:5]}")
         if self.task_type in (TaskType.COMMUNICATION, TaskType.TWO_STEPS) and self.manager is None:
-            raise PackageError(f"{where}: {self.task_type} task without graders/manager.cpp")
+            raise PackageError(f"{where}: {self.task_type} task without graders/manager.cpp (or manager.c, manager.py)")
         if not 1 <= self.num_processes <= MAX_PROCESSES:  # each user is a sandbox with the task's limits
             raise PackageError(
                 f"{where}: num_processes must be between 1 and {MAX_PROCESSES}, not {self.num_processes}"
@@ -180,7 +219,7 @@ class Task:
         )
         if self.compilation is not None and self.compilation not in allowed:
             raise PackageError(f"{where}: compilation {self.compilation!r} is not one of {list(allowed)}")
-        if self.compilation in ("grader", "stub") and not self.submission_companions().keys() - self.headers().keys():
+        if self.compilation in ("grader", "stub") and not any(map(self._grader_name, LANGUAGE_SUFFIXES)):
             raise PackageError(f"{where}: compilation {self.compilation!r} but graders/ has no grader or stub")
         for name, what in ((self.input_file, "input file"), (self.output_file, "output file")):
             if name:
@@ -191,6 +230,8 @@ class Task:
             raise PackageError(f"{where}: output_eval must be diff or comparator, not {self.output_eval!r}")
         if self.output_eval == "comparator" and not self.checker:
             raise PackageError(f"{where}: output_eval is comparator but the package has no checker")
+        if self.checker and self.output_eval != "diff":
+            self.checker_name()
         missing = [t for t in self.output_only_tests if t not in self.tests]
         if missing:
             raise PackageError(f"{where}: output_only_testcases names missing tests {missing[:5]}")

@@ -18,13 +18,14 @@ from pathlib import Path
 
 from judge.checkers import Checker, ExternalChecker, WhiteDiff
 from judge.compile import Compiler, CompileResult, Executable, Language, SourceFile
+from judge.compile.languages import SOURCE_SUFFIXES, cxx_standard
 from judge.contention import judge_test
 from judge.evaluate import default_workers
 from judge.names import is_safe_name, safe_extract, walk_files
 from judge.sandbox import RunLimits
 from judge.scoretypes import SCORE_RULES
 from judge.scoring import SubtaskResult, TaskResult, score_subtask, skipped
-from judge.task import Subtask, Task, TaskTest, TaskType
+from judge.task import MissingGrader, Subtask, Task, TaskTest, TaskType
 from judge.tasktypes import batch_and_output
 from judge.tasktypes.batch import BatchIO, run_batch_test
 from judge.tasktypes.communication import run_communication_test
@@ -38,15 +39,22 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Submission:
-    """What a contestant hands in: a source file, output files (output-only), or both."""
+    """What a contestant hands in: a source file, output files (output-only), or both.
+    `std`: the C++ standard it is written for (`c++11` ... `c++20`, as CMS offers them
+    as languages); None: the package's flags, else the contest default (gnu++17)."""
 
     source: SourceFile | None = None
     outputs: dict[str, Path] = field(default_factory=dict)  # test name -> output file
     workspace: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
+    std: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.std is not None:
+            self.std = cxx_standard(self.std)  # a clear error now, not a crash in the middle of judging
 
     @classmethod
-    def from_path(cls, path: str | Path, test_names: list[str] | None = None) -> Submission:
-        """A .cpp/.py file, or a folder / zip of output files (and optionally one source).
+    def from_path(cls, path: str | Path, test_names: list[str] | None = None, std: str | None = None) -> Submission:
+        """A .c/.cpp/.py file, or a folder / zip of output files (and optionally one source).
 
         A zip is unpacked entry by entry (unsafe names, links, special files, duplicates
         and bombs refused); a folder is walked without following symlinks, and a symlink
@@ -56,8 +64,8 @@ class Submission:
             raise FileNotFoundError(f"submission {path} does not exist")
         if path.is_file() and path.suffix != ".zip":
             Language.of(path)  # clear error for an unknown kind of file
-            return cls(source=SourceFile.read(path))
-        submission = cls()
+            return cls(source=SourceFile.read(path), std=std)
+        submission = cls(std=std)
         folder = path
         where = f"submission {path}"
         if path.suffix == ".zip":
@@ -67,7 +75,7 @@ class Submission:
             if submission.workspace is not None:
                 safe_extract(path, folder, where)
             files = walk_files(folder, where)
-            sources = [p for p in files if p.suffix in (".cpp", ".cc", ".py")]
+            sources = [p for p in files if p.suffix in SOURCE_SUFFIXES]
             if len(sources) > 1:
                 raise ValueError(f"{path}: more than one source file: {[p.name for p in sources]}")
         except BaseException:
@@ -115,28 +123,41 @@ class TaskJudge:
     def flags(self) -> tuple[str, ...] | None:
         return self.task.compile_flags
 
+    def flags_for(self, language: Language) -> tuple[str, ...] | None:
+        """The package's flags are C++ flags (`cpp_config`, a row's compile_flags): C and
+        Python programs get their language's contest defaults."""
+        return self.flags if language == Language.CPP else None
+
     def _compile_helper(self, main: str, files: dict[str, bytes], what: str) -> Executable:
+        """Compile a package program (checker, manager) in the language of `main`."""
+        language = Language.of(main)
         sources = [SourceFile(main, files[main]), *(SourceFile(n, d) for n, d in files.items() if n != main)]
-        result = self.compiler.compile(sources, Language.CPP, flags=self.flags)
+        result = self.compiler.compile(sources, language, flags=self.flags_for(language))
         if not result.ok:
             raise ValueError(f"task {self.task.code}: the {what} does not compile:\n{result.message[:2000]}")
         assert result.executable is not None
         return result.executable
 
+    def _with_headers(self, main: str, files: dict[str, bytes]) -> dict[str, bytes]:
+        """`main` with the package's headers when it is C or C++ (Python includes nothing)."""
+        headers = self.task.headers() if Language.of(main) != Language.PYTHON else {}
+        return {**headers, **files}
+
     @cached_property
     def checker(self) -> Checker:
-        """The package's checker, or white diff when the task says `diff` (even with a
-        checker folder shipped) or ships none."""
+        """The package's checker (C++, C or Python, CMS protocol), or white diff when the
+        task says `diff` (even with a checker folder shipped) or ships none."""
         if not self.task.checker or self.task.output_eval == "diff":
             return WhiteDiff()
-        files = {**{n: d for n, d in self.task.graders.items() if n.endswith(".h")}, **self.task.checker}
-        main = "checker.cpp" if "checker.cpp" in files else next(n for n in files if n.endswith(".cpp"))
+        main = self.task.checker_name()
+        files = self._with_headers(main, self.task.checker)
         return ExternalChecker(self._compile_helper(main, files, "checker"), "cms", self.sandbox)
 
     @cached_property
     def manager(self) -> Executable:
-        files = {**self.task.headers(), "manager.cpp": self.task.graders["manager.cpp"]}
-        return self._compile_helper("manager.cpp", files, "manager")
+        main = self.task.manager_name
+        assert main is not None  # Task.check: a Communication task has one
+        return self._compile_helper(main, self._with_headers(main, {main: self.task.graders[main]}), "manager")
 
     # -- one test ---------------------------------------------------------
 
@@ -173,13 +194,21 @@ class TaskJudge:
 
     def compile(self, submission: Submission) -> CompileResult | None:
         """None when there is nothing to compile: no source, or an OutputOnly task (whose
-        sources CMS never compiles)."""
+        sources CMS never compiles). Else the submission with the grader or stub of its
+        language (saved as `<code>.<suffix>` beside it, as CMS does); a CE naming the
+        language and the task when the task has a grader, but none in that language."""
         if submission.source is None or self.task.task_type == TaskType.OUTPUT_ONLY:
             return None
-        companions = self.task.submission_companions() if submission.source.name.endswith(".cpp") else {}
-        name = f"{self.task.code}.cpp" if companions else submission.source.name
+        language = Language.of(submission.source.name)
+        try:
+            companions = self.task.submission_companions(language)
+        except MissingGrader as exc:
+            return CompileResult("CE", language, str(exc), 0.0, False, "")
+        name = f"{self.task.code}{language.suffix}" if companions else submission.source.name
         files = [SourceFile(name, submission.source.content), *(SourceFile(n, d) for n, d in companions.items())]
-        return self.compiler.compile(files, Language.of(submission.source.name), flags=self.flags)
+        if language == Language.PYTHON:  # the grader or stub is the program; the submission a module of it
+            files = files[1:] + files[:1]
+        return self.compiler.compile(files, language, flags=self.flags_for(language), std=submission.std)
 
     def judge(self, submission: Submission, full: bool = False) -> TaskResult:
         task = self.task

@@ -94,15 +94,16 @@ def _expected(solution: ReferenceSolution) -> str:
     return solution.expected_verdict or "?"
 
 
-def verify_task(task: Task, judge: TaskJudge, progress=None) -> list[SolutionCheck]:
-    """Judge every shipped solution (all tests, no early stop) and check it."""
+def verify_task(task: Task, judge: TaskJudge, progress=None, std: str | None = None) -> list[SolutionCheck]:
+    """Judge every shipped solution (all tests, no early stop) and check it; `std`: the
+    C++ standard of the C++ ones."""
     checks = []
     for solution in task.solutions:
         if not solution.source.exists():
             checks.append(SolutionCheck(solution.label, _expected(solution), None, task.max_score, [], True, False,
                                         f"listed solution {solution.source} does not exist"))  # fmt: skip
             continue
-        submission = Submission.from_path(solution.source, list(task.tests))
+        submission = Submission.from_path(solution.source, list(task.tests), std=std)
         result = judge.judge(submission, full=True)
         checks.append(check_solution(solution, result, task.score_precision, frozenset(task.defective_tests)))
         if progress is not None:

@@ -1,18 +1,20 @@
-"""Compiling submissions and task programs: languages, the flag allow-list, the
-sandboxed compiler with its precompiled header, and the size-bounded caches."""
+"""Compiling submissions and task programs: languages (C, C++ standards, Python), the
+flag allow-list, the sandboxed compiler with its precompiled header, and the
+size-bounded caches."""
 
 from judge.compile.compiler import (
     CompileOptions,
     Compiler,
     CompileResult,
     Executable,
-    Language,
     SourceFile,
     precompiled_header,
 )
 from judge.compile.flags import FlagError, check_flags
+from judge.compile.languages import CXX_STANDARDS, Language, cxx_standard, parse_language
 
 __all__ = [
+    "CXX_STANDARDS",
     "CompileOptions",
     "CompileResult",
     "Compiler",
@@ -21,5 +23,7 @@ __all__ = [
     "Language",
     "SourceFile",
     "check_flags",
+    "cxx_standard",
+    "parse_language",
     "precompiled_header",
 ]

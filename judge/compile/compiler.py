@@ -10,16 +10,17 @@ the submission could not read at run time.
 
 from __future__ import annotations
 
-import enum
 import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import struct
 import subprocess
 import threading
 import time
+import zipfile
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +29,7 @@ from filelock import FileLock
 
 from judge.compile import cache as disk_cache
 from judge.compile.flags import check_flags
+from judge.compile.languages import DEFAULT_C_FLAGS, DEFAULT_CXX_FLAGS, Language, with_standard
 from judge.paths import cache_dir, read_head
 from judge.sandbox import Bind, RunLimits, RunStatus, Sandbox, SandboxError, default_sandbox
 from judge.sandbox.sandbox import SYSTEM_BINDS
@@ -35,7 +37,9 @@ from judge.workdir import private_dir, remove_tree
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CXX_FLAGS = ("-DEVAL", "-std=gnu++17", "-O2", "-pipe", "-static", "-s")
+__all__ = ["DEFAULT_CXX_FLAGS", "DEFAULT_C_FLAGS", "CompileOptions", "CompileResult", "Compiler", "Executable",
+           "Language", "SourceFile", "precompiled_header"]  # fmt: skip
+
 LINK_ONLY_FLAGS = ("-static", "-s")
 COMPILE_LIMITS = RunLimits(
     cpu_time=10.0, wall_time=30.0, memory=512 << 20, processes=32, file_size=256 << 20, open_files=256,
@@ -48,23 +52,12 @@ MAX_BINARY_SIZE = 64 << 20  # bytes: a bigger program is a CE (`asm(".fill ...")
 CACHE_SIZE = 4 << 30  # bytes of compiled programs kept on disk, least recently used evicted first
 PCH_CACHE_SIZE = 1 << 30
 MESSAGE_LIMIT = 64 * 1024  # bytes of compiler output kept
-CXX_SUFFIXES = (".cpp", ".cc", ".cxx", ".c++")
 PCH_HEADER = "bits/stdc++.h"
-PYTHON_SYNTAX_CHECK = "import sys; compile(open(sys.argv[1], 'rb').read(), sys.argv[1], 'exec')"
-
-
-class Language(enum.StrEnum):
-    CPP = "cpp"
-    PYTHON = "python"
-
-    @classmethod
-    def of(cls, path: str | Path) -> Language:
-        suffix = Path(path).suffix.lower()
-        if suffix in CXX_SUFFIXES:
-            return cls.CPP
-        if suffix == ".py":
-            return cls.PYTHON
-        raise ValueError(f"{path}: cannot tell the language from the suffix {suffix!r} (.cpp, .cc, .py)")
+# Every file given, checked in one interpreter run; the first one is the program's entry point.
+PYTHON_SYNTAX_CHECK = "import sys\nfor f in sys.argv[1:]: compile(open(f, 'rb').read(), f, 'exec')"
+PYTHON_TOOL = "python-syntax-v2"  # part of the cache key: what a Python "compilation" makes
+# How GCC says (with -Winvalid-pch) that it found the PCH but read the real header instead.
+_PCH_NOT_USED = re.compile(r"^[^\n]*stdc\+\+\.h\.gch: not used because[^\n]*\n?(?:[ 0-9]+\|[^\n]*\n?)*", re.M)
 
 
 @dataclass(frozen=True)
@@ -84,6 +77,8 @@ class SourceFile:
 class CompileOptions:
     cxx: str = "g++"
     cxx_flags: tuple[str, ...] = DEFAULT_CXX_FLAGS
+    cc: str = "gcc"  # C submissions and C graders, checkers, managers
+    c_flags: tuple[str, ...] = DEFAULT_C_FLAGS
     use_pch: bool = True
     limits: RunLimits = COMPILE_LIMITS  # its file_size is replaced by max_binary_size
     python: str | None = None  # interpreter for Python submissions; default: system python3
@@ -91,10 +86,19 @@ class CompileOptions:
     cache_size: int = CACHE_SIZE
     cache_grace: float = 600.0  # seconds a used entry is safe from eviction (a judge may still run it)
 
+    def tool(self, language: Language) -> str:
+        """The compiler driver of a compiled language."""
+        return self.cc if language == Language.C else self.cxx
+
+    def default_flags(self, language: Language) -> tuple[str, ...]:
+        return self.c_flags if language == Language.C else self.cxx_flags if language == Language.CPP else ()
+
 
 @dataclass
 class Executable:
-    """A compiled program ready to run in the sandbox."""
+    """A compiled program ready to run in the sandbox. A Python program is one script
+    (`.py`), or a zip of scripts whose `__main__.py` is its entry point (`.pyz`: a grader
+    or stub with the contestant's module beside it)."""
 
     language: Language
     path: Path
@@ -104,7 +108,7 @@ class Executable:
         """argv and binds that run this program inside `sandbox`."""
         disk_cache.touch(self.path.parent)  # in use: not to be evicted from the compile cache
         if self.language == Language.PYTHON:
-            bind = Bind(self.path, "/prog.py")
+            bind = Bind(self.path, f"/prog{self.path.suffix}")
             python = self.python or system_python()
             binds = [bind, *python_binds(python)]
             return [python, "-S", sandbox.program_path(bind), *extra_args], binds
@@ -120,8 +124,9 @@ class CompileResult:
     time: float  # seconds spent compiling; 0.0 on a cache hit
     cached: bool
     key: str
-    used_pch: bool = False
+    used_pch: bool = False  # compiled with the precompiled header, and GCC did not refuse it
     executable: Executable | None = field(default=None)
+    flags: tuple[str, ...] = ()  # the command line's flags (the allow-listed ones, with the chosen standard)
 
     @property
     def ok(self) -> bool:
@@ -138,7 +143,7 @@ def compiler_identity(cxx: str) -> str:
     """Resolved path and version of the compiler: part of every cache key."""
     path = shutil.which(cxx)
     if path is None:
-        raise FileNotFoundError(f"C++ compiler {cxx!r} not found on PATH")
+        raise FileNotFoundError(f"compiler {cxx!r} not found on PATH")
     version = subprocess.run([path, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
     return f"{os.path.realpath(path)} {version}"
 
@@ -172,7 +177,7 @@ def _compiler_message(path: Path) -> str:
 
 
 class Compiler:
-    """Compiles C++ and Python submissions into the shared binary cache."""
+    """Compiles C, C++ and Python submissions into the shared binary cache."""
 
     def __init__(
         self, sandbox: Sandbox | None = None, options: CompileOptions | None = None, cache_root: Path | None = None
@@ -186,8 +191,11 @@ class Compiler:
 
     def cache_key(self, language: Language, files: list[SourceFile], flags: tuple[str, ...]) -> str:
         digest = hashlib.sha256()
-        tool = compiler_identity(self.options.cxx) if language == Language.CPP else "python-syntax-v1"
-        header = {"language": str(language), "tool": tool, "flags": list(flags) if language == "cpp" else []}
+        if language == Language.PYTHON:  # no flags; the first file is the entry point
+            header = {"language": str(language), "tool": PYTHON_TOOL, "main": files[0].name}
+        else:
+            header = {"language": str(language), "tool": compiler_identity(self.options.tool(language)),
+                      "flags": list(flags)}  # fmt: skip
         digest.update(json.dumps(header, sort_keys=True).encode())
         for item in sorted(files, key=lambda f: f.name):
             digest.update(item.name.encode() + b"\0" + hashlib.sha256(item.content).digest())
@@ -214,25 +222,30 @@ class Compiler:
         language: Language | None = None,
         flags: tuple[str, ...] | None = None,
         flags_origin: str = "compile flags",
+        std: str | None = None,
     ) -> CompileResult:
-        """Compile `files` (sources by suffix; the rest are headers), or return the cached result.
-        `flags` (default: the contest flags) must pass the allow-list; `flags_origin` names
-        where they came from in the error."""
+        """Compile `files` (sources of the language by suffix; the rest are headers), or
+        return the cached result. The first file is a Python program's entry point.
+        `flags` (default: the language's contest flags) must pass the allow-list;
+        `flags_origin` names where they came from in the error. `std` (C++ only:
+        `c++11` ... `c++20`) replaces the flags' `-std=`; other languages ignore it."""
         if not files:
             raise ValueError("nothing to compile")
         language = language or Language.of(files[0].name)
-        flags = check_flags(flags, flags_origin) if flags is not None else self.options.cxx_flags
+        flags = check_flags(flags, flags_origin) if flags is not None else self.options.default_flags(language)
+        if language == Language.CPP:
+            flags = with_standard(flags, std)
         key = self.cache_key(language, files, flags)
         entry = self.cache_root / key[:2] / key
-        cached = self._load(entry, key, language)
-        if cached:
-            return cached
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(entry) + ".lock"):
-            cached = self._load(entry, key, language)  # another worker may have finished meanwhile
-            if cached:
-                return cached
-            return self._compile_into(entry, key, language, files, flags)
+        result = self._load(entry, key, language)
+        if result is None:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            with FileLock(str(entry) + ".lock"):
+                result = self._load(entry, key, language)  # another worker may have finished meanwhile
+                if result is None:
+                    result = self._compile_into(entry, key, language, files, flags)
+        result.flags = flags
+        return result
 
     def _compile_into(
         self, entry: Path, key: str, language: Language, files: list[SourceFile], flags: tuple[str, ...]
@@ -245,10 +258,10 @@ class Compiler:
                 if "/" in item.name or item.name.startswith("."):
                     raise ValueError(f"bad source file name {item.name!r}")
                 (box / item.name).write_bytes(item.content)
-            if language == Language.CPP:
-                status, message, binary, used_pch = self._compile_cpp(box, files, flags)
-            else:
+            if language == Language.PYTHON:
                 status, message, binary, used_pch = self._check_python(box, files)
+            else:
+                status, message, binary, used_pch = self._compile_native(box, language, files, flags)
             if status == "JE":
                 raise SandboxError(f"compilation could not run: {message}")
             result_dir = build / "result"
@@ -274,47 +287,76 @@ class Compiler:
         limits = replace(self.options.limits, file_size=self.options.max_binary_size)
         return run_compiler(self.sandbox, box, argv, binds, limits, writable)
 
-    def _compile_cpp(
-        self, box: Path, files: list[SourceFile], flags: tuple[str, ...]
+    def _compile_native(
+        self, box: Path, language: Language, files: list[SourceFile], flags: tuple[str, ...]
     ) -> tuple[str, str, Path | None, bool]:
-        sources = [f.name for f in files if Path(f.name).suffix.lower() in CXX_SUFFIXES]
+        """gcc (C) or g++ (C++): `<flags> -o prog <sources> <-l libraries>`, as CMS orders
+        it (a static link resolves a library only for the objects before it)."""
+        sources = [f.name for f in files if language.is_source(f.name)]
         if not sources:
-            return "CE", "no C++ source file among " + ", ".join(f.name for f in files), None, False
-        cxx = os.path.realpath(shutil.which(self.options.cxx) or self.options.cxx)
-        pch_dir = precompiled_header(self.options.cxx, flags, self.sandbox) if self.options.use_pch else None
+            return "CE", f"no {language.title} source file among " + ", ".join(f.name for f in files), None, False
+        tool = self.options.tool(language)
+        driver = os.path.realpath(shutil.which(tool) or tool)
+        options = [f for f in flags if not f.startswith("-l")]
+        libraries = [f for f in flags if f.startswith("-l")]
+        use_any_pch = self.options.use_pch and language == Language.CPP
+        pch_dir = precompiled_header(tool, flags, self.sandbox) if use_any_pch else None
         for use_pch in [True, False] if pch_dir else [False]:
             binds = [Bind(pch_dir, "/pch")] if use_pch else []
-            include = ["-I", self.sandbox.program_path(binds[0])] if use_pch else []
-            argv = [cxx, *flags, *include, "-o", "prog", *sources]
+            # -Winvalid-pch: GCC says when it reads the real header instead (never an error, whatever -Werror)
+            include = ["-Winvalid-pch", "-Wno-error=invalid-pch", "-I", self.sandbox.program_path(binds[0])] \
+                if use_pch else []  # fmt: skip
+            argv = [driver, *options, *include, "-o", "prog", *sources, *libraries]
             status, message = self._run_compiler(box, argv, binds, writable=("prog",))
             if status == RunStatus.SANDBOX_ERROR:
                 return "JE", message, None, use_pch
+            message, ignored = _without_pch_warning(message)
+            used = use_pch and not ignored
             size = (box / "prog").stat().st_size if (box / "prog").exists() else 0
             if status == RunStatus.OK and size > self.options.max_binary_size:  # only without a sandbox cap
                 return "CE", f"the program is {size >> 20} MiB, over the {self.options.max_binary_size >> 20} MiB " \
-                             "limit", None, use_pch  # fmt: skip
+                             "limit", None, used  # fmt: skip
             if status == RunStatus.OK and size > 0:
                 problem = loader_problem(box / "prog")
                 if problem:
-                    return "CE", problem, None, use_pch
-                return "OK", message, box / "prog", use_pch
+                    return "CE", problem, None, used
+                return "OK", message, box / "prog", used
             if not (use_pch and ".gch" in message):  # a broken PCH: retry once without it
-                return "CE", message or f"compiler failed ({status})", None, use_pch
+                return "CE", message or f"compiler failed ({status})", None, used
         return "CE", message, None, False
 
     def _check_python(self, box: Path, files: list[SourceFile]) -> tuple[str, str, Path | None, bool]:
-        main = files[0].name
+        """Syntax-check every script (the compile step); one script runs as it is, several
+        are zipped with the first as `__main__.py`, so that a grader or stub is the program
+        and the contestant's `<code>.py` an importable module beside it (as in CMS)."""
+        scripts = [f.name for f in files if Language.PYTHON.is_source(f.name)]
+        if not scripts or scripts[0] != files[0].name:
+            return "CE", f"the entry point {files[0].name} is not a Python script", None, False
         python = self.options.python or system_python()
-        target = main if self.sandbox.isolation != "none" else str(box / main)
-        status, message = self._run_compiler(box, [python, "-c", PYTHON_SYNTAX_CHECK, target],
+        targets = scripts if self.sandbox.isolation != "none" else [str(box / name) for name in scripts]
+        status, message = self._run_compiler(box, [python, "-c", PYTHON_SYNTAX_CHECK, *targets],
                                              list(python_binds(python)))  # fmt: skip
         if status == RunStatus.SANDBOX_ERROR:
             return "JE", message, None, False
         if status != RunStatus.OK:
             return "CE", message, None, False
-        script = box / "prog.py"
-        shutil.copyfile(box / main, script)
-        return "OK", message, script, False
+        if len(scripts) == 1:
+            program = box.parent / "prog.py"  # beside the box: a script may be named prog.py itself
+            shutil.copyfile(box / scripts[0], program)
+            return "OK", message, program, False
+        program = box.parent / "prog.pyz"
+        with zipfile.ZipFile(program, "w") as archive:
+            for index, name in enumerate(scripts):
+                entry = zipfile.ZipInfo("__main__.py" if index == 0 else name, date_time=(1980, 1, 1, 0, 0, 0))
+                archive.writestr(entry, (box / name).read_bytes())
+        return "OK", message, program, False
+
+
+def _without_pch_warning(message: str) -> tuple[str, bool]:
+    """The compiler's message without GCC's "PCH not used" warning (our -Winvalid-pch, not
+    the contestant's concern), and whether it was there: then the real header was read."""
+    cleaned, found = _PCH_NOT_USED.subn("", message)
+    return cleaned, found > 0
 
 
 def loader_problem(binary: Path) -> str | None:

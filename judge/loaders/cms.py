@@ -18,7 +18,8 @@ import shlex
 import zipfile
 from pathlib import Path
 
-from judge.loaders.common import PackageError, make_workspace, source_files, year_and_day
+from judge.compile.languages import SOURCE_SUFFIXES
+from judge.loaders.common import PackageError, make_workspace, require_checker_source, source_files, year_and_day
 from judge.names import check_name, inside, is_safe_name, safe_extract
 from judge.task import ReferenceSolution, ScoreType, Subtask, Task, TaskTest, TaskType
 from judge.tasktypes import PARAMETERS
@@ -98,6 +99,7 @@ def _load_cms(path: Path, workspace) -> Task:
     )  # fmt: skip
     task.graders = source_files(root / "graders", root)
     task.checker = source_files(root / "checker", root)
+    require_checker_source(root / "checker", task.checker, task.output_eval)
     _load_tests(task, root)
     _load_subtasks(task, root)
     _load_solutions(task, root)
@@ -144,11 +146,12 @@ def _load_subtasks(task: Task, root: Path) -> None:
 
 def _load_solutions(task: Task, root: Path) -> None:
     """Every folder of solutions/ is a verdict folder (`time_limit_and_runtime_error/`
-    too): its name says what the package expects, judge.verify reads it."""
+    too): its name says what the package expects, judge.verify reads it. C, C++ and
+    Python solutions alike."""
     solutions = root / "solutions"
     if not solutions.is_dir():
         return
     for folder in sorted(p for p in solutions.iterdir() if p.is_dir() and is_safe_name(p.name)):
-        for source in sorted(folder.glob("*.cpp")):
+        for source in sorted(p for p in folder.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file()):
             inside(root, source, str(root), "solution", f"solutions/{folder.name}/{source.name}")
             task.solutions.append(ReferenceSolution(f"{folder.name}/{source.name}", source, folder.name))

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from judge.names import check_name, inside
-from judge.task import PackageError
+from judge.task import PROGRAM_SUFFIXES, PackageError
 
 __all__ = ["PackageError"]
 
@@ -48,6 +48,19 @@ def source_files(directory: Path, root: Path | None = None) -> dict[str, bytes]:
         if path.is_file():
             files[check_name(path.name, str(directory), "file name")] = path.read_bytes()
     return files
+
+
+def require_checker_source(directory: Path, files: dict[str, bytes], output_eval: str | None) -> None:
+    """A checker folder with files but no checker program the judge can build (only a
+    compiled binary, a .java, a lone testlib.h) is the package's error, named by folder:
+    judging with white diff instead would score every test wrongly, and silently."""
+    if output_eval == "diff" or not directory.is_dir():
+        return
+    present = sorted(p.name for p in directory.iterdir() if p.is_file())
+    if present and not any(name.endswith(PROGRAM_SUFFIXES) for name in files):
+        raise PackageError(
+            f"{directory}: no checker source (checker.cpp, checker.c or checker.py) among {present[:10]}"
+        )
 
 
 def make_workspace(code: str) -> tempfile.TemporaryDirectory:

@@ -24,7 +24,7 @@ from judge.loaders.common import (
     year_and_day,
 )
 from judge.names import UnsafeName, check_name, check_relative, inside, join_under, show
-from judge.task import ReferenceSolution, ScoreType, Subtask, Task, TaskTest, TaskType
+from judge.task import PROGRAM_SUFFIXES, ReferenceSolution, ScoreType, Subtask, Task, TaskTest, TaskType
 
 # score_options.type -> CMS score type. SUM gives every test of a subtask the subtask's
 # `points` (as the format's own tools score it: IOI 2019 `line`, 10 tests of `points: 10`,
@@ -177,7 +177,7 @@ def _load(path: Path, root: Path, data: dict, where: str, code: str, workspace) 
         task.compile_flags = check_flags(str(flags).split(), f"{where}: cpp_config.gcc_args")
     for grader in _globs(data.get("grader")):
         file = _package_file(root, grader, where, "grader")
-        if file.suffix in (".cpp", ".h", ".hpp"):
+        if file.suffix in (".cpp", ".c", ".py", ".h", ".hpp"):  # not grader.java
             if not file.exists():
                 raise PackageError(f"{where}: grader file {grader} does not exist")
             task.graders[file.name] = file.read_bytes()
@@ -185,8 +185,9 @@ def _load(path: Path, root: Path, data: dict, where: str, code: str, workspace) 
         checker = _package_file(root, str(data["checker"]), where, "checker")
         if not checker.exists():
             raise PackageError(f"{where}: checker {checker} does not exist")
-        task.checker = {**source_files(checker.parent, root), "checker.cpp": checker.read_bytes()}
-        if checker.name != "checker.cpp":
+        main = _program_name("checker", checker, where)
+        task.checker = {**source_files(checker.parent, root), main: checker.read_bytes()}
+        if checker.name != main:
             task.checker.pop(checker.name, None)
     _subtasks(task, data["subtasks"], root, Path(workspace.name), where)
     for label, expected in (data.get("test_submissions") or {}).items():
@@ -212,7 +213,14 @@ def _task_type(task: Task, raw, root: Path, where: str) -> None:
         file = _package_file(root, str(manager), where, "manager") if manager else None
         if file is None or not file.exists():
             raise PackageError(f"{where}: Communication task needs an existing manager (got {manager!r})")
-        task.graders["manager.cpp"] = file.read_bytes()
+        task.graders[_program_name("manager", file, where)] = file.read_bytes()
+
+
+def _program_name(role: str, file: Path, where: str) -> str:
+    """The name the judge knows a package program by: `checker.cpp`, `manager.py`, ..."""
+    if file.suffix not in PROGRAM_SUFFIXES:
+        raise PackageError(f"{where}: the {role} {file.name} is not C++, C or Python ({', '.join(PROGRAM_SUFFIXES)})")
+    return f"{role}{file.suffix}"
 
 
 def _subtasks(task: Task, raw: list, root: Path, workspace: Path, where: str) -> None:
