@@ -2,7 +2,8 @@
 
 Configs: `default` (train: contests that started before the cutoff, test: after),
 `verifiable` (examples pass with a known-correct solution through the judge, and
-the official tests are complete) and `verifiable-prompts` (the same rows with a
+the problem has a full suite: complete official tests, or generated tests that
+the reference solutions confirm, imported with `--tests-from`) and `verifiable-prompts` (the same rows with a
 prompt, one row per language). Everything is fetched through the cached
 `Fetcher`, so a rerun fetches nothing twice and `--offline` works from the cache.
 """
@@ -22,10 +23,12 @@ from rich.console import Console
 
 from builders.codeforces_pages import blog_text, contest_name, split_editorial, submission_source, tutorial_links
 from builders.codeforces_parser import PageError, ParsedProblem, parse_page
+from builders.codeforces_tests import SuiteStats, TestSource, import_suites
 from builders.generation.prompts import codeforces_prompt
 from builders.http_fetch import Fetcher, FetchError
 from builders.hub_writer import HubLayout, prepare_out, publish
 from cards.card import CardSpec
+from judge.cftests import contest_of
 from judge.codeforces import judge_on_pairs
 from judge.compile import Compiler
 
@@ -43,7 +46,8 @@ FEATURES = Features({
     "tags": List(Value("string")),
     "solutions": List({"language": Value("string"), "code": Value("string"), "source": Value("string")}),
     "testset_size": Value("int64"), "official_tests": List(PAIR), "official_tests_complete": Value("bool"),
-    "input_mode": Value("string"), "interactive": Value("bool"), "executable": Value("bool"),
+    "input_mode": Value("string"), "interactive": Value("bool"), "generated_checker": Value("string"),
+    "executable": Value("bool"), "generated_tests": Value("int64"),
 })  # fmt: skip
 PROMPT_FEATURES = Features({**FEATURES, "prompt": Value("string"), "language": Value("string")})
 DESCRIPTIONS = {
@@ -62,6 +66,8 @@ DESCRIPTIONS = {
     "official_tests_complete": "whether official_tests holds every test", "input_mode": "stdio or file",
     "interactive": "an interactive problem (its section, legend or tag says so): never judged as stdio",
     "executable": "the examples pass with a known-correct solution through the judge",
+    "generated_tests": "tests in generated_tests/test_cases_NNNN.parquet that the reference solutions confirm",
+    "generated_checker": "a Python checker for problems with several valid answers (checker.py input answer output)",
     "prompt": "the prompt for a model (verifiable-prompts)", "language": "cpp or python (verifiable-prompts)",
 }  # fmt: skip
 
@@ -70,6 +76,7 @@ DESCRIPTIONS = {
 class CodeforcesSummary:
     rows: dict[str, int] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)  # what could not be fetched (offline: not cached)
+    tests: SuiteStats | None = None  # imported test suites (--tests-from)
     output: Path | None = None
 
 
@@ -183,7 +190,8 @@ def collect(fetcher: Fetcher, contests: range | None, summary: CodeforcesSummary
                 "rating": info.get("rating"), "tags": list(info.get("tags", [])),
                 "solutions": solutions.get(index, []), "testset_size": None, "official_tests": [],
                 "official_tests_complete": False, "input_mode": problem.input_mode,
-                "interactive": problem.interactive or "interactive" in info.get("tags", []), "executable": False,
+                "interactive": problem.interactive or "interactive" in info.get("tags", []),
+                "generated_checker": None, "executable": False, "generated_tests": 0,
             }  # fmt: skip
             seen[key] = row
             rows.append(row)
@@ -216,20 +224,31 @@ def mark_executable(rows: list[dict], compiler: Compiler) -> None:
                 break
 
 
-def write_dataset(out: Path, rows: list[dict], cutoff: str, org: str, summary: CodeforcesSummary) -> Path:
+def verifiable(row: dict) -> bool:
+    """The anchor's rule: a known-correct solution passes the examples, and the problem has
+    a full suite (complete official tests, or generated tests the references confirm)."""
+    return bool(row["executable"]) and (bool(row["official_tests_complete"]) or row.get("generated_tests", 0) > 0)
+
+
+def write_dataset(out: Path, rows: list[dict], cutoff: str, org: str, summary: CodeforcesSummary,
+                  tests: TestSource | None = None, compiler: Compiler | None = None,
+                  console: Console | None = None) -> Path:  # fmt: skip
     cut = int(datetime.datetime.fromisoformat(cutoff).replace(tzinfo=datetime.UTC).timestamp())
     with HubLayout(out, "codeforces") as layout:
+        if tests is not None:
+            with (console or Console(stderr=True)).status("validating imported test suites with the references"):
+                summary.tests = import_suites(rows, tests, layout.staging / "generated_tests", compiler or Compiler())
         default = {split: layout.split("default", split, FEATURES) for split in ("train", "test")}
-        verifiable = {split: layout.split("verifiable", split, FEATURES) for split in ("train", "test")}
+        verifiable_rows = {split: layout.split("verifiable", split, FEATURES) for split in ("train", "test")}
         prompts = {split: layout.split("verifiable-prompts", split, PROMPT_FEATURES) for split in ("train", "test")}
         for row in rows:
             split = "train" if row["contest_start"] < cut else "test"
             default[split].write(row)
-            if row["executable"] and row["official_tests_complete"]:
-                verifiable[split].write(row)
+            if verifiable(row):
+                verifiable_rows[split].write(row)
                 for language in ("cpp", "python"):
                     prompts[split].write({**row, "prompt": codeforces_prompt(row, language), "language": language})
-        for writer in (*default.values(), *verifiable.values(), *prompts.values()):
+        for writer in (*default.values(), *verifiable_rows.values(), *prompts.values()):
             writer.close()
         years = Counter(r["contest_start_year"] for r in rows)
         ratings = Counter(r["rating"] // 100 * 100 for r in rows if r["rating"])
@@ -240,7 +259,9 @@ def write_dataset(out: Path, rows: list[dict], cutoff: str, org: str, summary: C
             context={"org": org, "years": sorted(years.items()), "ratings": sorted(ratings.items()),
                      "tags": tags.most_common(20), "editorials": share("editorial"), "solutions": share("solutions"),
                      "tests": share("official_tests"), "executable": share("executable"), "cutoff": cutoff,
-                     "missing": len(summary.missing), "build_year": datetime.date.today().year},
+                     "missing": len(summary.missing), "build_year": datetime.date.today().year,
+                     "suites": summary.tests.to_dict() if summary.tests else None,
+                     "verifiable": f"{sum(verifiable(r) for r in rows)}/{len(rows)}"},
         )  # fmt: skip
         summary.output = publish(layout, spec)
         summary.rows = {c: sum(s.num_examples for s in splits.values()) for c, splits in layout.stats.items()}
@@ -248,8 +269,9 @@ def write_dataset(out: Path, rows: list[dict], cutoff: str, org: str, summary: C
 
 
 def build_codeforces(fetcher: Fetcher, out: Path, *, contests: range | None = None, cutoff: str = DEFAULT_CUTOFF,
-                     org: str = "olympicforge", compiler: Compiler | None = None,
+                     org: str = "olympicforge", compiler: Compiler | None = None, tests_from: str | None = None,
                      console: Console | None = None) -> CodeforcesSummary:  # fmt: skip
+    """`tests_from`: full test suites to import and validate (builders.codeforces_tests)."""
     console = console or Console(stderr=True)
     out = prepare_out(out)
     summary = CodeforcesSummary()
@@ -259,9 +281,11 @@ def build_codeforces(fetcher: Fetcher, out: Path, *, contests: range | None = No
         raise FetchError(
             "no problem could be read: nothing to build" + (f" ({summary.missing[0]})" if summary.missing else "")
         )
+    compiler = compiler or Compiler()
     with console.status(f"checking examples of {len(rows)} problems with known-correct solutions"):
-        mark_executable(rows, compiler or Compiler())
-    write_dataset(out, rows, cutoff, org, summary)
+        mark_executable(rows, compiler)
+    source = TestSource(tests_from, {contest_of(r["id"]) for r in rows}) if tests_from else None
+    write_dataset(out, rows, cutoff, org, summary, source, compiler, console)
     return summary
 
 
@@ -275,6 +299,11 @@ def add_parser(builds: argparse._SubParsersAction) -> None:
     parser.add_argument("--page-delay", type=float, default=1.0)
     parser.add_argument("--out", type=Path, default=Path("out/hub"))
     parser.add_argument("--org", default="olympicforge")
+    parser.add_argument(
+        "--tests-from",
+        help="full test suites: a folder (anchor layout, or CONTEST/INDEX/NAME.in "
+        "+ .out) or a Hub dataset id in the anchor layout; validated with the references",
+    )
     parser.add_argument("--base-url", default="https://codeforces.com", help=argparse.SUPPRESS)  # tests
     parser.set_defaults(handler=cmd_build_codeforces)
 
@@ -285,9 +314,14 @@ def cmd_build_codeforces(args: argparse.Namespace) -> int:
         seed_cache(fetcher, args.seed_cache)
     console = Console()
     summary = build_codeforces(fetcher, args.out, contests=parse_range(args.contests), cutoff=args.cutoff,
-                               org=args.org, console=console)  # fmt: skip
+                               org=args.org, tests_from=args.tests_from, console=console)  # fmt: skip
     for config, count in summary.rows.items():
         console.print(f"codeforces/{config}: {count} rows")
+    if summary.tests:
+        t = summary.tests
+        console.print(f"test suites: {t.imported} tests imported for {t.problems} problems, {t.kept} kept, "
+                      f"{t.dropped} dropped (no reference passes), {len(t.flagged)} problems flagged "
+                      f"(references disagree), {len(t.unvalidated)} without a reference")  # fmt: skip
     for item in summary.missing:
         console.print(f"[yellow]missing: {item}[/]")
     console.print(f"written to {summary.output}")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import hashlib
+import itertools
 import logging
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from builders.codeforces import DESCRIPTIONS as PROBLEM_DESCRIPTIONS
 from builders.codeforces import FEATURES as PROBLEM_FEATURES
+from builders.codeforces_tests import suite_folder
 from builders.generation.benchmarks import benchmark_texts
 from builders.generation.decontaminate import Decontaminator
 from builders.generation.extract import extract_code
@@ -38,7 +40,8 @@ from builders.generation.select import drop_exact_duplicates, shortest_and_longe
 from builders.hub_writer import HubLayout, prepare_out, publish
 from cards.card import CardSpec
 from judge.batcheval import ResultWriter
-from judge.codeforces import judge_on_pairs
+from judge.cftests import contest_of, problem_tests
+from judge.codeforces import CodeforcesLimits, judge_codeforces
 from judge.compile import Compiler
 from judge.evaluate import default_workers
 from judge.paths import read_appended_jsonl
@@ -56,6 +59,7 @@ FEATURES = Features({
     "api_metadata": USAGE, "messages": List(MESSAGE), "code": Value("string"), "language": Value("string"),
     "passed_examples": Value("bool"), "passed_tests": Value("bool"), "verdict": Value("string"),
 })  # fmt: skip
+SUITE_BATCH = 16  # tests judged before checking for a failure: only pass or fail is recorded
 DESCRIPTIONS = {
     **{k: v for k, v in PROBLEM_DESCRIPTIONS.items() if k in FEATURES},
     "prompt": "the user prompt", "generation": "the model's whole answer (reasoning, then code)",
@@ -63,7 +67,7 @@ DESCRIPTIONS = {
     "messages": "prompt + answer as chat messages, ready for SFT",
     "code": "the answer's last code block in the language asked for (empty when none)",
     "language": "cpp or python", "passed_examples": "the code passes every example through the judge",
-    "passed_tests": "the code passes the official tests (null: the dataset has none for this problem)",
+    "passed_tests": "the code passes the full suite: official and generated tests (null: the problem has none)",
     "verdict": f"the judge's verdict: AC, WA, TLE, MLE, RE, CE, ... or {NO_CODE}",
 }  # fmt: skip
 
@@ -90,37 +94,52 @@ def load_problems(dataset: str) -> dict[str, dict]:
     return problems
 
 
-def trace_digest(record: dict) -> str:
-    """Ties a verdict to the exact trace and problem, so a regenerated or edited trace is judged again."""
-    return hashlib.sha256(f"{record['problem']}\0{record['variant']}\0{record['generation']}".encode()).hexdigest()
+def trace_digest(record: dict, suite: str = "") -> str:
+    """Ties a verdict to the exact trace, problem and test suite, so a regenerated or edited
+    trace, or a problem given a new suite, is judged again."""
+    text = f"{record['problem']}\0{record['variant']}\0{record['generation']}" + (f"\0{suite}" if suite else "")
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
-def verify(record: dict, problem: dict, compiler: Compiler) -> dict:
-    """Judge one trace: examples, then the official tests when the dataset has them."""
+def verify(record: dict, problem: dict, compiler: Compiler, tests_folder: Path | None = None) -> dict:
+    """Judge one trace: the examples, then the full suite (official tests and the generated
+    ones in `tests_folder`, with the problem's checker and I/O mode) when there is one,
+    stopping at the first failing batch: only pass or fail is recorded."""
     language = record["variant"].partition("+")[0]
     code, found = extract_code(record["generation"], language)
-    verdict = {"key": record["key"], "digest": trace_digest(record), "code": code, "passed_examples": False,
+    verdict = {"key": record["key"], "digest": trace_digest(record, suite_key(problem)), "code": code,
+               "passed_examples": False,
                "passed_tests": None, "verdict": NO_CODE}  # fmt: skip
     if not found:
         return verdict
-    limits = (problem["time_limit"], problem["memory_limit"])
-    examples = judge_on_pairs(code, language, problem["examples"], *limits, compiler)
+    limits = CodeforcesLimits(problem["time_limit"], problem["memory_limit"], problem.get("input_mode") or "stdio",
+                              problem.get("generated_checker") or None)  # fmt: skip
+    examples = judge_codeforces(code, language, problem["examples"], limits, compiler=compiler)
     verdict["passed_examples"] = examples.verdict == "AC" and len(examples.tests) == len(problem["examples"]) > 0
     verdict["verdict"] = str(examples.verdict)
-    if problem["official_tests"]:
+    generated = problem_tests(tests_folder, problem["id"]) if tests_folder and problem.get("generated_tests") else ()
+    suite = itertools.chain(problem["official_tests"] or [], generated)
+    first = next(suite, None)
+    if first is not None:
         if verdict["passed_examples"]:
-            tests = judge_on_pairs(code, language, problem["official_tests"], *limits, compiler)
+            tests = judge_codeforces(code, language, itertools.chain([first], suite), limits, compiler=compiler,
+                                     batch_size=SUITE_BATCH)  # fmt: skip
             verdict["verdict"] = str(tests.verdict)
         verdict["passed_tests"] = verdict["verdict"] == "AC"
     verdict["judge_error"] = verdict["verdict"] == "JE"
     return verdict
 
 
+def suite_key(problem: dict) -> str:
+    """What identifies a problem's test suite in a verdict's digest."""
+    return f"{len(problem['official_tests'] or [])}+{problem.get('generated_tests') or 0}"
+
+
 def verify_run(run: Path, records: list[dict], problems: dict[str, dict], compiler: Compiler,
-               workers: int | None) -> dict[str, dict]:  # fmt: skip
+               workers: int | None, tests_folder: Path | None = None) -> dict[str, dict]:  # fmt: skip
     """Verdicts for every record, judging only those not yet in `run/verified.jsonl` (a judge error is retried)."""
     path = run / "verified.jsonl"
-    digests = {r["key"]: trace_digest(r) for r in records}
+    digests = {r["key"]: trace_digest(r, suite_key(problems[r["problem"]])) for r in records}
     done = {v["key"]: v for v in read_appended_jsonl(path)
             if not v.get("judge_error") and v.get("digest") == digests.get(v["key"])}  # fmt: skip
     todo = [r for r in records if r["key"] not in done]
@@ -129,7 +148,7 @@ def verify_run(run: Path, records: list[dict], problems: dict[str, dict], compil
     try:
         with Progress(*columns) as progress, ThreadPoolExecutor(max_workers=workers or default_workers()) as pool:
             bar = progress.add_task("", total=len(todo))
-            for verdict in pool.map(lambda r: verify(r, problems[r["problem"]], compiler), todo):
+            for verdict in pool.map(lambda r: verify(r, problems[r["problem"]], compiler, tests_folder), todo):
                 writer.write(verdict)
                 done[verdict["key"]] = verdict
                 progress.advance(bar)
@@ -139,7 +158,7 @@ def verify_run(run: Path, records: list[dict], problems: dict[str, dict], compil
 
 
 def trace_rows(run: Path, problems: dict[str, dict], compiler: Compiler, workers: int | None,
-               summary: CotsSummary) -> list[dict]:  # fmt: skip
+               summary: CotsSummary, tests_folder: Path | None = None) -> list[dict]:  # fmt: skip
     records = []
     for record in read_generations(run):
         if record["finish_reason"] == "error":
@@ -154,7 +173,7 @@ def trace_rows(run: Path, problems: dict[str, dict], compiler: Compiler, workers
     unique = drop_exact_duplicates(records, keys=("problem", "variant", "generation"))
     summary.duplicates += len(records) - len(unique)
     records = unique
-    verdicts = verify_run(run, records, problems, compiler, workers)
+    verdicts = verify_run(run, records, problems, compiler, workers, tests_folder)
     rows = []
     for record in records:
         problem = {k: v for k, v in problems[record["problem"]].items() if k not in DROPPED_PROBLEM_COLUMNS}
@@ -182,7 +201,8 @@ def build_codeforces_cots(runs: list[Path], out: Path, *, dataset: str | None = 
     for run in runs:
         source = dataset or read_run(run, "codeforces")["dataset"]
         problems = problem_sets.get(source) or problem_sets.setdefault(source, load_problems(source))
-        rows += trace_rows(run, problems, compiler, workers, summary)
+        contests = {contest_of(p["id"]) for p in problems.values() if p.get("generated_tests")}
+        rows += trace_rows(run, problems, compiler, workers, summary, suite_folder(source, contests))
     kept = drop_exact_duplicates(rows)  # across runs
     summary.duplicates += len(rows) - len(kept)
     clean: set[str] = set()
