@@ -167,7 +167,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     console.rule("codeforces dataset, offline, from the demo cache in examples/codeforces")
     fetcher = Fetcher(args.out.parent / "cache" / "codeforces-demo", offline=True)
     seed_cache(fetcher, EXAMPLES / "codeforces")
-    codeforces = build_codeforces(fetcher, args.out, compiler=compiler, console=console)
+    codeforces = build_codeforces(fetcher, args.out, compiler=compiler, console=console,
+                                  tests_from=str(EXAMPLES / "codeforces" / "tests"))  # fmt: skip
+    suites = codeforces.tests
+    console.print(f"test suites: {suites.kept} of {suites.imported} imported tests confirmed by the references, "
+                  f"{suites.dropped} dropped, {len(suites.flagged)} problems flagged")  # fmt: skip
     for config, count in codeforces.rows.items():
         console.print(f"codeforces/{config}: {count} rows -> {codeforces.output}")
     console.rule("codeforces-cots from recorded answers (examples/generations), judged")
@@ -178,6 +182,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for config, count in sorted(cots.rows.items()):
         console.print(f"codeforces-cots/{config}: {count} rows")
     trace_mismatches = check_recorded_verdicts(run, EXAMPLES / "generations" / "codeforces-answers.json", console)
+    verdicts = read_appended_jsonl(run / "verified.jsonl")
+    caught = sum(v["passed_examples"] and v["passed_tests"] is False for v in verdicts)
+    console.print(f"{caught} trace(s) pass every example but fail the full test suite (passed_tests false)")
     card = summary.outputs["ioi"] / "README.md"
     console.print(f"datasets written under {args.out.resolve()}; the ioi card is {card}")
     return 1 if mismatches or failures or trace_mismatches else 0

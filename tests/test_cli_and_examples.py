@@ -129,6 +129,8 @@ def test_demo_runs(capsys):
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert "0 verdict mismatch(es)" in out and "aplusb" in out
+    assert "codeforces/verifiable: 1 rows" in out
+    assert "1 trace(s) pass every example but fail the full test suite" in out
 
 
 CLI_ENV_LOGS = ("-vv",)  # debug logging on: every log line must still go to stderr
