@@ -247,6 +247,50 @@ def bench_rewards(completions: int) -> dict:
     return figures
 
 
+def bench_full_suites(compiler: Compiler, work: Path, tests: int, completions: int) -> dict:
+    """Judge cost of a Codeforces problem on a full generated suite (read from the
+    anchor's layout), per 100 tests, and cf_code throughput on it: partial scoring runs
+    every test, pass_fail stops after the first failing batch."""
+    from judge.cftests import problem_tests, write_contest
+    from judge.codeforces import CodeforcesLimits, judge_codeforces
+    from judge.jobs import JobPool
+    from recipes.rewards import CFCode
+
+    suite = [{"input": f"{i} {i + 1}\n", "output": f"{2 * i + 1}\n"} for i in range(tests)]
+    folder = work / "generated_tests"
+    write_contest(folder, 9999, [("9999/A", t) for t in suite])
+    right = '#include <cstdio>\nint main(){long long a,b;scanf("%lld %lld",&a,&b);printf("%lld\\n",a+b);}\n'
+    judge_codeforces(right, "cpp", suite[:1], CodeforcesLimits(1.0, 256), compiler=compiler)  # compiled, cached
+    started = time.perf_counter()
+    result = judge_codeforces(right, "cpp", problem_tests(folder, "9999/A"), CodeforcesLimits(1.0, 256),
+                              compiler=compiler)  # fmt: skip
+    wall = time.perf_counter() - started
+    assert result.passed == tests, result.verdict_counts
+    cpu = sum(t.time for t in result.tests)  # the programs' CPU, as the sandbox measured it
+    figures = {"tests": tests, "wall_s_per_100_tests": round(100 * wall / tests, 3),
+               "cpu_s_per_100_tests": round(100 * cpu / tests, 3)}  # fmt: skip
+    wrong = right.replace("a+b", "a+b+(a>5)")  # right on the first 6 tests only
+    answers = [f"</think>\n```cpp\n{right if i % 2 else wrong}// suite {i}\n```" for i in range(completions)]
+    columns = {"id": ["9999/A"] * completions, "official_tests": [[]] * completions,
+               "examples": [suite[:1]] * completions, "time_limit": [1.0] * completions,
+               "memory_limit": [256.0] * completions}  # fmt: skip
+    pool = JobPool(2)
+    try:
+        for scoring in ("partial", "pass_fail"):
+            reward = CFCode(pool, scoring=scoring, tests_folder=str(folder), batch_size=10)
+            tagged = [a.replace("// suite", f"// {scoring}") for a in answers]
+            started = time.perf_counter()
+            scores = reward(completions=tagged, **columns)
+            assert None not in scores and scores[1] == 1.0 and scores[0] < 1.0, scores
+            figures[f"cf_code_{scoring}_completions_per_s"] = round(completions / (time.perf_counter() - started), 2)
+    finally:
+        pool.close()
+    figures["pass_fail_speedup_x"] = round(figures["cf_code_pass_fail_completions_per_s"]
+                                           / figures["cf_code_partial_completions_per_s"], 2)  # fmt: skip
+    figures["completions"] = completions
+    return figures
+
+
 def bench_comparators(work: Path) -> dict:
     """The built-in comparators on the 63 MiB one-line attack: MB/s when it is the answer
     too (both files read whole), and ms to reject it against the answer `a`."""
@@ -275,6 +319,7 @@ def main() -> int:
     parser.add_argument("--ioi-submissions", type=int, default=50)
     parser.add_argument("--ioi-baseline-submissions", type=int, default=5)
     parser.add_argument("--reward-completions", type=int, default=32)
+    parser.add_argument("--suite-tests", type=int, default=100)
     args = parser.parse_args()
     console = Console()
     sandbox = Sandbox()
@@ -295,6 +340,8 @@ def main() -> int:
             ioi = bench_ioi_batch(sandbox, work, args.ioi_submissions, args.ioi_baseline_submissions)
         with console.status(f"GRPO rewards: {args.reward_completions} completions, pool and judge serve"):
             rewards = bench_rewards(args.reward_completions)
+        with console.status(f"Codeforces full suites: {args.suite_tests} generated tests"):
+            suites = bench_full_suites(compiler, work, args.suite_tests, args.reward_completions)
         with console.status("comparators on a 63 MiB line"):
             comparators = bench_comparators(work)
     results = {
@@ -306,6 +353,7 @@ def main() -> int:
         "ioi_batch_vs_compile_per_test": ioi,
         "codeforces_parse": parse,
         "grpo_rewards": rewards,
+        "codeforces_full_suites": suites,
         "comparators_63_mib_line": comparators,
     }
     atomic_write_bytes(args.out, (json.dumps(results, indent=2) + "\n").encode())
@@ -327,6 +375,8 @@ def main() -> int:
         table.add_row(f"IOI batch {key}", str(value))
     for key, value in parse.items():
         table.add_row(f"Codeforces parse {key}", str(value))
+    for key, value in suites.items():
+        table.add_row(f"Codeforces full suite {key}", str(value))
     for key, value in rewards.items():
         table.add_row(f"cf_code reward {key}", str(value))
     for key, value in comparators.items():
