@@ -239,11 +239,14 @@ def card_spec(rows: list[dict], summary: CotsSummary, benchmarks, ngram: int, or
     for row in rows:
         by_config.setdefault(row["_config"], Counter())[row["verdict"]] += 1
     passed = {c: sum(r["passed_examples"] for r in rows if r["_config"] == c) for c in by_config}
+    suite_passed = {c: sum(r["passed_tests"] is True for r in rows if r["_config"] == c) for c in by_config}
+    examples_only = {c: sum(r["passed_tests"] is None for r in rows if r["_config"] == c) for c in by_config}
     return CardSpec(
         "codeforces-cots", "Codeforces reasoning traces, judged", "other", "codeforces-cots.md.j2",
         descriptions=DESCRIPTIONS,
         context={"org": org, "verdicts": {c: v.most_common() for c, v in sorted(by_config.items())},
-                 "passed": passed, "problems": len({r["id"] for r in rows}), "duplicates": summary.duplicates,
+                 "passed": passed, "suite_passed": suite_passed, "examples_only": examples_only,
+                 "problems": len({r["id"] for r in rows}), "duplicates": summary.duplicates,
                  "failed_generations": summary.failed_generations, "benchmarks": list(benchmarks), "ngram": ngram,
                  "contaminated": len(summary.contaminated_problems), "build_year": datetime.date.today().year},
     )  # fmt: skip

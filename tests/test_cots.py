@@ -122,7 +122,7 @@ def test_codeforces_cots_end_to_end(tmp_path, compiler):
                        "solutions_decontaminated", "solutions_py_decontaminated",
                        "solutions_w_editorials_decontaminated", "solutions_w_editorials_py_decontaminated",
                        SHORT_AND_LONG}  # fmt: skip
-    assert "1 problems removed" in card and "| `solutions` | 2 | AC 2, CE 1 |" in card
+    assert "1 problems removed" in card and "| `solutions` | 2 | 2 | 1 | AC 2, CE 1 |" in card
 
 
 def test_codeforces_cots_without_benchmarks_builds_no_decontaminated_configs(tmp_path, compiler):
