@@ -29,7 +29,7 @@ from builders.http_fetch import Fetcher, FetchError
 from builders.hub_writer import HubLayout, prepare_out, publish
 from cards.card import CardSpec
 from judge.cftests import contest_of
-from judge.codeforces import judge_on_pairs
+from judge.codeforces import CodeforcesLimits, judge_codeforces
 from judge.compile import Compiler
 
 log = logging.getLogger(__name__)
@@ -198,27 +198,29 @@ def collect(fetcher: Fetcher, contests: range | None, summary: CodeforcesSummary
     return rows
 
 
-def language_of(codeforces_language: str) -> str:
-    """Our language name for a Codeforces one ("GNU C++17" -> cpp, "PyPy 3" -> python)."""
-    return "python" if "Py" in codeforces_language else "cpp"
+def is_interactive(row: dict) -> bool:
+    tags = row.get("tags") or []
+    return bool(row.get("interactive") or row.get("interaction_format") or "interactive" in tags)
 
 
 def judgeable_on_stdio(row: dict) -> bool:
     """Examples and tests of this row can be judged by running a program on stdin/stdout:
     never an interactive problem (it needs its interactor), nor one with file I/O."""
-    tags = row.get("tags") or []
-    interactive = row.get("interactive") or bool(row.get("interaction_format")) or "interactive" in tags
-    return row["input_mode"] == "stdio" and not interactive and bool(row["examples"])
+    return row["input_mode"] == "stdio" and not is_interactive(row) and bool(row["examples"])
 
 
 def mark_executable(rows: list[dict], compiler: Compiler) -> None:
-    """`executable`: a known-correct solution passes every example through the judge."""
+    """`executable`: a known-correct solution passes every example through the judge (with
+    the problem's checker when it has one: examples may show one of several answers, and
+    file I/O where the problem reads input.txt)."""
     for row in rows:
-        if not judgeable_on_stdio(row):
+        if is_interactive(row) or not row["examples"]:
             continue
+        limits = CodeforcesLimits(row["time_limit"], row["memory_limit"], row["input_mode"],
+                                  row.get("generated_checker") or None)  # fmt: skip
         for solution in row["solutions"]:
-            result = judge_on_pairs(solution["code"], language_of(solution["language"]), row["examples"],
-                                    row["time_limit"], row["memory_limit"], compiler)  # fmt: skip
+            result = judge_codeforces(solution["code"], solution["language"], row["examples"], limits,
+                                      compiler=compiler)  # fmt: skip
             if result.verdict == "AC":
                 row["executable"] = True
                 break
@@ -235,9 +237,13 @@ def write_dataset(out: Path, rows: list[dict], cutoff: str, org: str, summary: C
                   console: Console | None = None) -> Path:  # fmt: skip
     cut = int(datetime.datetime.fromisoformat(cutoff).replace(tzinfo=datetime.UTC).timestamp())
     with HubLayout(out, "codeforces") as layout:
+        compiler = compiler or Compiler()
+        status = (console or Console(stderr=True)).status
         if tests is not None:
-            with (console or Console(stderr=True)).status("validating imported test suites with the references"):
-                summary.tests = import_suites(rows, tests, layout.staging / "generated_tests", compiler or Compiler())
+            with status("validating imported test suites with the references"):
+                summary.tests = import_suites(rows, tests, layout.staging / "generated_tests", compiler)
+        with status(f"checking examples of {len(rows)} problems with known-correct solutions"):
+            mark_executable(rows, compiler)
         default = {split: layout.split("default", split, FEATURES) for split in ("train", "test")}
         verifiable_rows = {split: layout.split("verifiable", split, FEATURES) for split in ("train", "test")}
         prompts = {split: layout.split("verifiable-prompts", split, PROMPT_FEATURES) for split in ("train", "test")}
@@ -282,8 +288,6 @@ def build_codeforces(fetcher: Fetcher, out: Path, *, contests: range | None = No
             "no problem could be read: nothing to build" + (f" ({summary.missing[0]})" if summary.missing else "")
         )
     compiler = compiler or Compiler()
-    with console.status(f"checking examples of {len(rows)} problems with known-correct solutions"):
-        mark_executable(rows, compiler)
     source = TestSource(tests_from, {contest_of(r["id"]) for r in rows}) if tests_from else None
     write_dataset(out, rows, cutoff, org, summary, source, compiler, console)
     return summary

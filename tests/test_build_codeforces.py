@@ -66,7 +66,8 @@ def test_demo_rows(demo):
     assert eevee["executable"] is True  # the accepted solution passes the three examples through the judge
     assert eevee["examples"][0] == {"input": "7\nj......\n", "output": "jolteon\n"}
     three = rows["1211/A"]
-    assert three["solutions"] == [] and three["executable"] is False and three["editorial"] == ""
+    # any valid triple is accepted, but without its checker the reference's answers differ from the examples'
+    assert len(three["solutions"]) == 1 and three["executable"] is False and three["editorial"] == ""
     assert three["rating"] == 1000 and rows["1211/B"]["rating"] is None
 
 
