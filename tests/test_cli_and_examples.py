@@ -129,7 +129,7 @@ def test_demo_runs(capsys):
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert "0 verdict mismatch(es)" in out and "aplusb" in out
-    assert "codeforces/verifiable: 2 rows" in out
+    assert "codeforces/verifiable: 3 rows" in out
     assert "1 trace(s) pass every example but fail the full test suite" in out
 
 

@@ -158,10 +158,12 @@ def test_reading_skips_row_groups_of_other_problems(tmp_path, monkeypatch):
 
 
 def test_the_demo_suites_make_a_checker_problem_verifiable(tmp_path, compiler):
-    """1211A accepts any valid triple: its examples pass only through its checker."""
+    """1211A accepts any valid triple: its examples pass only through its checker; 120A
+    reads input.txt and writes output.txt."""
     summary = demo_build(tmp_path, compiler, str(SEED / "tests"))
     assert summary.tests.flagged == [] and summary.tests.dropped == 0
     rows = {r["id"]: r for r in load_dataset(str(tmp_path / "hub" / "codeforces"), "verifiable", split="train")}
-    assert sorted(rows) == ["1211/A", "452/A"]
+    assert sorted(rows) == ["120/A", "1211/A", "452/A"]
+    assert rows["120/A"]["input_mode"] == "file" and rows["120/A"]["generated_tests"] == 9
     assert rows["1211/A"]["executable"] and "r[a - 1] < r[b - 1] < r[c - 1]" in rows["1211/A"]["generated_checker"]
     assert rows["1211/A"]["generated_tests"] == 10 and rows["452/A"]["generated_checker"] is None
