@@ -37,8 +37,10 @@ def split_of(year: int) -> str:
 
 
 def prompt(package: IoiPackage, subtask_name: str, points: int) -> str:
-    """The model's prompt for one subtask (template: builders/generation/templates/ioi.md.j2)."""
-    return ioi_prompt(package.task, package.statement, subtask_name, points, package.starting_code)
+    """The model's prompt for one subtask (template: builders/generation/templates/ioi.md.j2), with the
+    statement's general constraints and the subtask's own row of its subtask table."""
+    return ioi_prompt(package.task, package.statement, subtask_name, points, package.starting_code,
+                      package.general_constraints, package.subtask_rows.get(subtask_name))  # fmt: skip
 
 
 def rows(package: IoiPackage) -> list[dict]:

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
+from builders import ioi
+from builders.ioi_packages import load_package
 from builders.statements.pdf import pdf_markdown
 from builders.statements.pdf_writer import Flow, Span
 from builders.statements.subtasks import SubtaskRow, match_rows, parse
 from builders.statements.unicode import normalise
 from judge.task import Subtask
+
+from ioi_helpers import EXAMPLES, FINDPAIR
+
+BALANCE = EXAMPLES / "2026" / "day1" / "balance"
 
 
 def sub(text: str) -> Span:
@@ -161,3 +168,52 @@ def test_table_scores_are_checked_against_the_package():
     positional, none = match_rows("x", [SubtaskRow(1, 40, "a"), SubtaskRow(2, 60, "")],
                                   [Subtask("first", 40, []), Subtask("second", 60, [])])  # fmt: skip
     assert positional == {"first": SubtaskRow(1, 40, "a"), "second": SubtaskRow(2, 60, "")} and none == []
+
+
+def test_every_prompt_states_its_subtask_constraints():
+    rows = {r["subtask"]: r for r in ioi.rows(load_package(FINDPAIR))}
+    small, full, samples = rows["01-small"]["problem"], rows["02-full"]["problem"], rows["00-samples"]["problem"]
+    general = "- $2 \\le n \\le 300\\,000$\n- $0 \\le a_i \\le 10^9$\n- $0 \\le T \\le 2 \\cdot 10^9$\n"
+    assert "subtask list" not in small + full + samples
+    assert ("### Constraints of this subtask\n\n" + general + "- $n \\le 1000$ (this subtask's additional "
+            "constraints)\n") in small  # fmt: skip
+    assert "You do not have to solve the general problem" in small
+    assert "It adds no constraint of its own" in full and "### Constraints of this subtask\n\n" + general in full
+    assert "additional constraints)" not in full
+    assert "judged on the examples of the statement" in samples and "### Constraints\n\n" + general in samples
+
+
+def test_2026_layout_statement_from_en_pdf():
+    package = load_package(BALANCE)
+    assert package.statement_source == "pdf: en.pdf" and not (BALANCE / "translations").exists()
+    assert package.statement.startswith("# Balance Point\n")
+    assert (
+        "a_0, a_1, ..., a_{n−1}" in package.statement and "3 · 10^14: they do not fit in 32 bits" in package.statement
+    )
+    assert "English (ISC)" not in package.statement and "(1 of 2)" not in package.statement
+    assert "```\nint find_balance(std::vector<long long> a)\n```" in package.statement
+    assert package.general_constraints == ["1 ≤ n ≤ 300 000", "1 ≤ a_i ≤ 10^9"]
+    assert package.subtask_rows["01-small"] == SubtaskRow(
+        1, 30, "n ≤ 1 000 and a_i ≤ 10^6 for each i such that 0 ≤ i < n"
+    )
+    assert [w for w in package.warnings if "subtask" in w] == []  # the table agrees with subtasks/*.json
+    prompt = next(r["problem"] for r in ioi.rows(package) if r["subtask"] == "01-small")
+    assert "- 1 ≤ a_i ≤ 10^9\n- n ≤ 1 000 and a_i ≤ 10^6 for each i such that 0 ≤ i < n (this subtask's" in prompt
+
+
+def test_2025_layout_statement_pdf_and_a_disagreeing_table(tmp_path):
+    """IOI 2025: the CMS export unpacked with `statement.pdf` beside it; a table that disagrees is reported."""
+    folder = tmp_path / "2025" / "day1" / "findpair"
+    shutil.copytree(FINDPAIR, folder)
+    shutil.rmtree(folder / "translations")
+    flow = Flow()
+    flow.heading("Find a Pair", 18)
+    flow.heading("Subtasks")
+    flow.table(["Subtask", "Score", "Additional Constraints"], [["1", "25", "n ≤ 1000"], ["2", "70", "None"]],
+               [0, 60, 120])  # fmt: skip
+    flow.document.save(folder / "statement.pdf")
+    package = load_package(folder)
+    assert package.task.year == 2025 and package.statement_source == "pdf: statement.pdf"
+    assert "findpair: subtask 01-small is worth 30 points in the package but 25 in the statement's subtask table" in (
+        package.warnings
+    )
