@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from builders import ioi
+from builders.generation.benchmarks import benchmark_texts
 from builders.ioi_packages import load_package
 from builders.statements.pdf import pdf_markdown
 from builders.statements.pdf_writer import Flow, Span
@@ -217,3 +218,8 @@ def test_2025_layout_statement_pdf_and_a_disagreeing_table(tmp_path):
     assert "findpair: subtask 01-small is worth 30 points in the package but 25 in the statement's subtask table" in (
         package.warnings
     )
+
+
+def test_a_pdf_benchmark_is_read_like_a_pdf_statement():
+    """Decontamination compares a benchmark PDF's n-grams with the rows': both come from the same reader."""
+    assert benchmark_texts([str(BALANCE / "en.pdf")]) == [load_package(BALANCE).statement]
