@@ -12,7 +12,7 @@ from builders import ioi
 from builders.generation.benchmarks import benchmark_texts
 from builders.ioi_packages import load_package
 from builders.statements.pdf import pdf_markdown
-from builders.statements.pdf_writer import Flow, Span
+from builders.statements.pdf_writer import Document, Flow, Span
 from builders.statements.subtasks import SubtaskRow, match_rows, parse
 from builders.statements.unicode import normalise
 from judge.task import Subtask
@@ -223,3 +223,27 @@ def test_2025_layout_statement_pdf_and_a_disagreeing_table(tmp_path):
 def test_a_pdf_benchmark_is_read_like_a_pdf_statement():
     """Decontamination compares a benchmark PDF's n-grams with the rows': both come from the same reader."""
     assert benchmark_texts([str(BALANCE / "en.pdf")]) == [load_package(BALANCE).statement]
+
+
+def test_pdf_tables_over_a_page_break_bullets_apart_and_big_symbols(tmp_path):
+    """A table header repeated on the next page continues the table; a bullet glyph with no space after it is
+    still a bullet; a symbol set larger and lower than the line does not turn the line into exponents."""
+    document = Document()
+    first, second = document.page(), document.page()
+    first.line(72, 700, "Subtasks", 14, "bold")
+    for page, y, rows in ((first, 670, [("1", "10", "N = 1")]), (second, 760, [("2", "90", "None")])):
+        page.line(72, y, "Subtask", 11, "bold")
+        page.line(140, y, "Score", 11, "bold")
+        page.line(200, y, "Additional Constraints", 11, "bold")
+        for offset, (number, score, constraint) in enumerate(rows, 1):
+            for x, cell in ((72, number), (140, score), (200, constraint)):
+                page.line(x, y - 16 * offset, cell)
+    second.line(72, 700, [Span("\u2022"), Span("glued to its bullet")])
+    second.line(72, 680, [Span("S", size=16, rise=-3), Span(" over all i of a"), sub("i"), Span(" is at most 10"),
+                          sup("9")])  # fmt: skip
+    document.save(tmp_path / "edges.pdf")
+    text = pdf_markdown(tmp_path / "edges.pdf")
+    assert "| 1 | 10 | N = 1 |\n| 2 | 90 | None |" in text and text.count("| Subtask |") == 1
+    assert parse(text).rows == [SubtaskRow(1, 10, "N = 1"), SubtaskRow(2, 90, "")]
+    assert "- glued to its bullet" in text
+    assert text.endswith("\n\nS over all i of a_i is at most 10^9\n")  # a paragraph, not a heading

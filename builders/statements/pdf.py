@@ -32,7 +32,7 @@ from builders.statements.unicode import normalise, script
 
 MONO_FONT = re.compile(r"mono|courier|cmtt|sftt|consol|menlo|inconsolata|typewriter|code|fixed", re.IGNORECASE)
 BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|cmbx", re.IGNORECASE)
-BULLET = re.compile(r"^[•●◦▪■‣∙\-–*]\s+(.*)$")
+BULLET = re.compile(r"^(?:[•●◦▪■‣∙]\s*|[-–*]\s+)(\S.*)$")  # a bullet glyph may sit apart, with no space after
 NUMBERED = re.compile(r"^\d{1,2}[.)]\s+\S")
 TABLE_HEADER = re.compile(r"^(subtasks?|#|no\.?)\s+(score|points?|marks)\s*(.*)$", re.IGNORECASE)
 TABLE_ROW = re.compile(r"^(\d{1,3})\s+(\d+(?:\.\d+)?)(?:\s+|$)(.*)$")
@@ -134,8 +134,17 @@ def _lines(runs: list[Run], page: int) -> list[Line]:
             merged.append(line)
     for line in merged:
         line.runs.sort(key=lambda r: r.x)
+        line.size = _dominant_size(line)
         line.text = _render(line)
     return [line for line in merged if line.text]
+
+
+def _dominant_size(line: Line) -> float:
+    """The size most of the line is set in: neither a big operator nor an exponent is it."""
+    weights: Counter[float] = Counter()
+    for run in line.runs:
+        weights[round(run.size * 2) / 2] += len(run.text.strip()) * run.size
+    return max(weights, key=lambda size: (weights[size], size))
 
 
 def _render(line: Line) -> str:
@@ -143,7 +152,8 @@ def _render(line: Line) -> str:
     if line.mono:
         return normalise("".join(r.text for r in line.runs)).rstrip()
     main = line.size
-    base = sorted(r.y for r in line.runs if r.size >= 0.9 * main)[0]
+    levels = sorted(r.y for r in line.runs if abs(r.size - main) <= 0.1 * main and r.text.strip())
+    base = levels[len(levels) // 2]
 
     def kind(run: Run) -> str:
         if run.size <= 0.85 * main and run.text.strip():
@@ -288,8 +298,11 @@ class _Writer:
             return
         header = TABLE_HEADER.match(text)
         if header:
+            cells = [header.group(1), header.group(2), header.group(3) or "Additional constraints"]
+            if self.kind == "table" and self.rows[0] == cells:
+                return  # the header repeated where the table goes on over a page break
             self.open("table", line)
-            self.rows = [[header.group(1), header.group(2), header.group(3) or "Additional constraints"]]
+            self.rows = [cells]
             return
         level = self.layout.heading_level(line)
         if level:
