@@ -247,3 +247,15 @@ def test_pdf_tables_over_a_page_break_bullets_apart_and_big_symbols(tmp_path):
     assert parse(text).rows == [SubtaskRow(1, 10, "N = 1"), SubtaskRow(2, 90, "")]
     assert "- glued to its bullet" in text
     assert text.endswith("\n\nS over all i of a_i is at most 10^9\n")  # a paragraph, not a heading
+
+
+def test_pdf_in_flipped_pixel_coordinates_as_browsers_print(tmp_path):
+    """Browsers print with a page matrix that flips y and scales CSS pixels to points (0.75): positions and
+    sizes are read through both matrices, so the exponent is still smaller and raised, and lines keep their order."""
+    document = Document()
+    page = document.page()
+    page.operations.append(b"q 0.75 0 0 -0.75 0 842 cm BT /F1 14.667 Tf 1 0 0 -1 96 100 Tm (Prices reach 10) Tj "
+                           b"/F1 8.667 Tf 1 0 0 -1 199 92.667 Tm (15) Tj /F1 14.667 Tf 1 0 0 -1 211 100 Tm (.) Tj ET "
+                           b"BT /F1 14.667 Tf 1 0 0 -1 96 124 Tm (Second line.) Tj ET Q")  # fmt: skip
+    document.save(tmp_path / "browser.pdf")
+    assert pdf_markdown(tmp_path / "browser.pdf") == "Prices reach 10^15. Second line.\n"
