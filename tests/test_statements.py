@@ -259,3 +259,13 @@ def test_pdf_in_flipped_pixel_coordinates_as_browsers_print(tmp_path):
                            b"BT /F1 14.667 Tf 1 0 0 -1 96 124 Tm (Second line.) Tj ET Q")  # fmt: skip
     document.save(tmp_path / "browser.pdf")
     assert pdf_markdown(tmp_path / "browser.pdf") == "Prices reach 10^15. Second line.\n"
+
+
+def test_pdf_code_block_over_a_page_break_stays_one_block(tmp_path):
+    document = Document()
+    first, second = document.page(), document.page()
+    first.line(72, 100, "Input format:")
+    first.line(84, 80, "N Q", 10, "mono")
+    second.line(84, 760, "A[0] ... A[N-1]", 10, "mono")
+    document.save(tmp_path / "code.pdf")
+    assert pdf_markdown(tmp_path / "code.pdf") == "Input format:\n\n```\nN Q\nA[0] ... A[N-1]\n```\n"

@@ -271,9 +271,12 @@ class _Writer:
         return last.y - line.y if last.page == line.page else None
 
     def continues(self, line: Line, limit: float) -> bool:
+        """Whether `line` goes on with the open block: close enough below it, or on the next page where the
+        block is code, or prose that did not end its sentence."""
         gap = self.gap(line)
         if gap is None:
-            return self.kind in ("para", "item", "table") and not self.text.endswith(SENTENCE_END)
+            prose = self.kind in ("para", "item", "table") and not self.text.endswith(SENTENCE_END)
+            return self.kind == "code" or prose
         return gap <= limit
 
     def add(self, line: Line) -> None:
