@@ -19,10 +19,10 @@ from judge.loaders.rows import task_rows
 TRAIN_UNTIL_YEAR = 2023
 TEST_YEAR = 2024
 SPLIT_REASONS = {
-    "train": "for training: older than the models evaluated on the other splits",
-    "test": "the benchmark of the anchor (Open R1's `ioi`) and its users: kept as it is",
-    "year": "a newer year, held out of `train` so it stays an uncontaminated benchmark; its own split keeps `test` "
-    "comparable across releases",
+    "train": "for training",
+    "test": "the anchor's (Open R1's `ioi`) benchmark, where its users expect it: unchanged",
+    "year": "held out of `train`: newer than most models' training data, so an uncontaminated benchmark; a split "
+    "of its own keeps `test` comparable across releases",
 }
 
 FEATURES = Features({
