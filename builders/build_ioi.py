@@ -74,14 +74,21 @@ def card_licence(packages: list[IoiPackage]) -> str:
     return found.pop() if len(found) == 1 else "other"
 
 
+def write_by_year(layout: HubLayout, rows, features) -> None:
+    """Rows into the `default` config, each in the split of its year (`ioi.split_of`)."""
+    writers = {}
+    for row in rows:
+        split = ioi.split_of(row["year"])
+        if split not in writers:
+            writers[split] = layout.split("default", split, features)
+        writers[split].write(row)
+    for writer in writers.values():
+        writer.close()
+
+
 def write_ioi(out: Path, packages: list[IoiPackage], org: str, summary: BuildSummary) -> None:
     with HubLayout(out, "ioi") as layout:
-        writers = {split: layout.split("default", split, ioi.FEATURES) for split in ("train", "test")}
-        for package in packages:
-            for row in ioi.rows(package):
-                writers[ioi.split_of(row["year"])].write(row)
-        for writer in writers.values():
-            writer.close()
+        write_by_year(layout, (row for package in packages for row in ioi.rows(package)), ioi.FEATURES)
         years = defaultdict(list)
         for p in packages:
             years[p.task.year].append(p)
@@ -96,8 +103,8 @@ def write_ioi(out: Path, packages: list[IoiPackage], org: str, summary: BuildSum
         spec = CardSpec(
             "ioi", "IOI tasks by subtask", card_licence(packages), "ioi.md.j2", descriptions=ioi.DESCRIPTIONS,
             context={"org": org, "years": year_stats, "problems": problems, "warnings": summary.warnings,
-                     "train_years": year_list(years, "train"), "test_years": year_list(years, "test"),
-                     "licences": licences(packages), "build_year": build_year()},
+                     "splits": ioi.split_summary(list(years)), "licences": licences(packages),
+                     "build_year": build_year()},
         )  # fmt: skip
         summary.outputs["ioi"] = publish(layout, spec)
         summary.rows["ioi"] = layout.total_rows
@@ -141,11 +148,7 @@ def write_sample_solutions(out: Path, packages: list[IoiPackage], org: str, summ
             all_rows += ioi_sample_solutions.rows(package, compiler, cache, workers)
             progress.advance(bar)
     with HubLayout(out, "ioi-sample-solutions") as layout:
-        writers = {split: layout.split("default", split, ioi_sample_solutions.FEATURES) for split in ("train", "test")}
-        for row in all_rows:
-            writers[ioi.split_of(row["year"])].write(row)
-        for writer in writers.values():
-            writer.close()
+        write_by_year(layout, all_rows, ioi_sample_solutions.FEATURES)
         groups = defaultdict(list)
         for row in all_rows:
             groups[row["expected"] if not row["expected"].replace(".", "").isdigit() else "expected total"].append(row)
@@ -157,6 +160,7 @@ def write_sample_solutions(out: Path, packages: list[IoiPackage], org: str, summ
             "ioi-sample-solutions", "IOI official solutions, judged", card_licence(packages),
             "ioi-sample-solutions.md.j2", descriptions=ioi_sample_solutions.DESCRIPTIONS,
             context={"org": org, "expectations": expectations, "licences": licences(packages),
+                     "splits": ioi.split_summary([p.task.year for p in packages]),
                      "verdicts": ", ".join(f"{v} {n}" for v, n in sorted(verdicts.items())) or "none",
                      "backend": compiler.sandbox.info.name, "build_year": build_year()},
         )  # fmt: skip
@@ -166,11 +170,6 @@ def write_sample_solutions(out: Path, packages: list[IoiPackage], org: str, summ
 
 def build_year() -> int:
     return datetime.date.today().year
-
-
-def year_list(years: dict, split: str) -> str:
-    chosen = [str(y) for y in sorted(years) if ioi.split_of(y) == split]
-    return ", ".join(chosen) if chosen else "no years"
 
 
 def test_bytes(package: IoiPackage) -> int:

@@ -31,6 +31,7 @@ from cards.card import CardError, validate_card
 log = logging.getLogger(__name__)
 ALL_DATASETS = ("codeforces", "codeforces-cots", "ioi", "ioi-test-cases", "ioi-sample-solutions", "ioi-cots",
                 "ioi-2024-model-solutions")  # fmt: skip
+YEARLY_MODEL_SOLUTIONS = "ioi-*-model-solutions"  # `eval ioi` writes one per year evaluated (ioi-2026-...)
 RETRY_SECONDS = 1.0  # backoff multiplier for network errors and 5xx answers
 
 
@@ -219,6 +220,7 @@ def cmd_push(args: argparse.Namespace) -> int:
         names = [n.strip() for n in args.datasets.split(",") if n.strip()]
     else:
         names = [name for name in ALL_DATASETS if (args.out / name).is_dir()]
+        names += sorted(p.name for p in args.out.glob(YEARLY_MODEL_SOLUTIONS) if p.is_dir() and p.name not in names)
         skipped = [name for name in ALL_DATASETS if name not in names]
         if not names:
             raise PushError(f"{args.out}: no dataset built there (known: {', '.join(ALL_DATASETS)})")

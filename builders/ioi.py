@@ -1,6 +1,11 @@
 """The `ioi` dataset: one row per (problem, subtask), with a ready prompt.
 
-Split `train` holds 2020-2023 and `test` holds 2024 (any year from 2024 on).
+Splits (shared with `ioi-sample-solutions`): `train` holds 2023 and before,
+`test` holds 2024 (where the anchor, Open R1's `ioi`, and its users evaluate),
+and every later year has a split of its own named by the year (`2025`, `2026`):
+held out of `train`, so that the tasks newer than most models' training data stay
+an uncontaminated benchmark, and never mixed into `test`, whose numbers must stay
+comparable from one release to the next.
 """
 
 from __future__ import annotations
@@ -11,7 +16,14 @@ from builders.generation.prompts import ioi_prompt
 from builders.ioi_packages import IoiPackage
 from judge.loaders.rows import task_rows
 
-TEST_FROM_YEAR = 2024
+TRAIN_UNTIL_YEAR = 2023
+TEST_YEAR = 2024
+SPLIT_REASONS = {
+    "train": "for training",
+    "test": "the anchor's (Open R1's `ioi`) benchmark, where its users expect it: unchanged",
+    "year": "held out of `train`: newer than most models' training data, so an uncontaminated benchmark; a split "
+    "of its own keeps `test` comparable across releases",
+}
 
 FEATURES = Features({
     "year": Value("int64"), "day": Value("string"), "name": Value("string"), "id": Value("string"),
@@ -33,12 +45,27 @@ DESCRIPTIONS = {
 
 
 def split_of(year: int) -> str:
-    return "test" if year >= TEST_FROM_YEAR else "train"
+    """`train` up to 2023, `test` for 2024, the year itself (`"2025"`) after."""
+    if year <= TRAIN_UNTIL_YEAR:
+        return "train"
+    return "test" if year == TEST_YEAR else str(year)
+
+
+def split_summary(years: list[int]) -> list[dict]:
+    """For the cards: each split with its years and why it holds them, `train` and `test` first."""
+    by_split: dict[str, list[int]] = {}
+    for year in sorted(set(years)):
+        by_split.setdefault(split_of(year), []).append(year)
+    order = sorted(by_split, key=lambda s: (s not in ("train", "test"), s != "train", s))
+    return [{"split": s, "years": ", ".join(map(str, by_split[s])),
+             "why": SPLIT_REASONS.get(s, SPLIT_REASONS["year"])} for s in order]  # fmt: skip
 
 
 def prompt(package: IoiPackage, subtask_name: str, points: int) -> str:
-    """The model's prompt for one subtask (template: builders/generation/templates/ioi.md.j2)."""
-    return ioi_prompt(package.task, package.statement, subtask_name, points, package.starting_code)
+    """The model's prompt for one subtask (template: builders/generation/templates/ioi.md.j2), with the
+    statement's general constraints and the subtask's own row of its subtask table."""
+    return ioi_prompt(package.task, package.statement, subtask_name, points, package.starting_code,
+                      package.general_constraints, package.subtask_rows.get(subtask_name))  # fmt: skip
 
 
 def rows(package: IoiPackage) -> list[dict]:

@@ -5,20 +5,24 @@ Layouts (FORMATS.md section 1):
 - IOI 2024: `<code>-CMS.zip` (the CMS export), `<code>.zip` (public: `cpp/<code>.cpp`),
   `translations/en.md`, `statements/en.pdf`;
 - IOI 2025: the CMS export unpacked, `statement.pdf`, `attachments/<code>.zip`;
+- IOI 2026: the CMS export (protocol 2) unpacked, `en.pdf`, `attachments/<code>.zip`;
 - the task.yaml mirror: `statements: {en: ...pdf}`, `attachments`/`editor_templates`.
-A Markdown statement is used when there is one; otherwise the PDF's text, with
-a warning recorded.
+A Markdown statement is used when there is one; otherwise the PDF rebuilt as
+Markdown (`builders/statements/pdf.py`), with a warning recorded. The statement's
+constraints and subtask table are parsed for the prompts, and its scores checked
+against the package's.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from builders.statements.pdf import pdf_markdown
+from builders.statements.subtasks import SubtaskRow, match_rows, parse
 from judge.loaders import load_task
 from judge.loaders.common import year_and_day
 from judge.loaders.taskyaml import read_task_yaml
@@ -45,6 +49,8 @@ class IoiPackage:
     licence: str  # a Hub licence id, or "unknown"
     licence_source: str
     warnings: list[str] = field(default_factory=list)
+    general_constraints: list[str] = field(default_factory=list)  # the statement's Constraints section
+    subtask_rows: dict[str, SubtaskRow] = field(default_factory=dict)  # subtask name -> its row of the table
 
 
 def is_task_folder(path: Path) -> bool:
@@ -81,21 +87,12 @@ def _cms_export(folder: Path) -> Path:
     return zips[0] if zips else folder
 
 
-def pdf_text(path: Path) -> str:
-    """Text of a PDF statement, pages separated by blank lines, math left as extracted."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(str(path))
-    pages = [(page.extract_text() or "").strip() for page in reader.pages]
-    text = "\n\n".join(p for p in pages if p)
-    return re.sub(r"[ \t]+\n", "\n", text)
-
-
 def _statement(folder: Path, task: Task, yaml_data: dict | None) -> tuple[str, str, list[str]]:
     code = task.code
     markdown = [folder / "translations" / "en.md", folder / "statement.md", folder / "statement" / "en.md",
                 folder / f"{code}.md"]  # fmt: skip
-    pdfs = [folder / "statements" / "en.pdf", folder / "statement.pdf", folder / "statement" / f"{code}-en.pdf"]
+    pdfs = [folder / "statements" / "en.pdf", folder / "statement.pdf", folder / "en.pdf",
+            folder / "statement" / f"{code}-en.pdf"]  # fmt: skip
     if yaml_data:
         english = ((yaml_data.get("statements") or {}).get("en")) or ""
         if english:
@@ -106,7 +103,7 @@ def _statement(folder: Path, task: Task, yaml_data: dict | None) -> tuple[str, s
             return file.read_text(), f"markdown: {file.relative_to(folder)}", []
     for file in pdfs:
         if file.exists():
-            text = pdf_text(file)
+            text = pdf_markdown(file)
             if not text.strip():
                 raise PackageError(f"{file}: the PDF statement has no extractable text")
             warning = f"{task.code}: statement extracted from {file.name} (PDF): layout and formulas may be imperfect"
@@ -172,6 +169,10 @@ def _with_dataset_fields(folder: Path, task: Task, year: int | None, day: str | 
     statement, source, warnings = _statement(folder, task, yaml_data)
     starting_code, more = _starting_code(folder, task, yaml_data)
     licence, licence_source = _licence(folder)
-    for warning in (*warnings, *more):
+    constraints = parse(statement)
+    rows, disagreements = match_rows(task.code, constraints.rows, task.subtasks)
+    warnings = [*warnings, *more, *disagreements]
+    for warning in warnings:
         log.warning("%s", warning)
-    return IoiPackage(folder, task, statement, source, starting_code, licence, licence_source, [*warnings, *more])
+    return IoiPackage(folder, task, statement, source, starting_code, licence, licence_source, warnings,
+                      constraints.general, rows)  # fmt: skip

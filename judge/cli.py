@@ -18,6 +18,7 @@ from judge.compile import CXX_STANDARDS, Compiler, cxx_standard
 from judge.compile.flags import check_flags
 from judge.evaluate import SubmissionResult, default_workers, judge_submission
 from judge.loaders import load_task
+from judge.medals import DEFAULT_YEAR
 from judge.sandbox import RunLimits, Sandbox
 from judge.scoring import TaskResult
 from judge.selection import read_results, select_contest
@@ -111,6 +112,12 @@ def add_parser(areas: argparse._SubParsersAction) -> None:
     select = verbs.add_parser("select", help="IOI contest selection over scored submissions (JSONL)")
     select.add_argument("results", type=Path)
     select.add_argument("--limit", type=int, default=50, help="submissions per problem (default 50)")
+    select.add_argument(
+        "--year",
+        type=int,
+        default=DEFAULT_YEAR,
+        help=f"whose medal cut-offs apply (judge/data/ioi_medals.json; default {DEFAULT_YEAR})",
+    )
     select.add_argument("--json", action="store_true")
     select.set_defaults(handler=cmd_select)
 
@@ -292,7 +299,7 @@ def verify_packages(packages: list[Path], compiler: Compiler, workers: int, cons
 def cmd_select(args: argparse.Namespace) -> int:
     if not args.results.exists():
         raise FileNotFoundError(f"results file {args.results} does not exist")
-    contest = select_contest(read_results(args.results), args.limit, str(args.results))
+    contest = select_contest(read_results(args.results), args.limit, str(args.results), year=args.year)
     data = contest.to_dict()
     if args.json:
         print_json(data)
@@ -309,7 +316,10 @@ def cmd_select(args: argparse.Namespace) -> int:
         f"total: [bold]{contest.total:.2f}[/] (unlimited {contest.unlimited_total:.2f}) / {contest.max_total:g}"
     )
     if data["medal"] is not None:
-        console.print(f"medal with the 2024 cut-offs: [bold]{data['medal']}[/] (unlimited: {data['unlimited_medal']})")
+        console.print(f"medal with the {args.year} cut-offs: [bold]{data['medal']}[/] "
+                      f"(unlimited: {data['unlimited_medal']})")  # fmt: skip
+    elif data["medal_cutoffs"] is None:
+        console.print(f"no medal: the {args.year} cut-offs are not known (judge/data/ioi_medals.json)")
     return 0
 
 

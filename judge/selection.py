@@ -7,7 +7,8 @@ left; within a subtask prefer the higher score on the first (samples) subtask,
 then the longer generation; fill any remaining slots in the same order.
 Problem score = sum over subtasks of the best weighted score among the
 selected (IOI 2017+ rule). Solved subtasks are tracked by *name* both when
-marked and when checked.
+marked and when checked. The medal of a full contest uses its year's cut-offs
+(`judge/medals.py`); a year without known cut-offs gets none.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MEDAL_CUTOFFS_2024 = (("gold", 359.71), ("silver", 289.31), ("bronze", 216.97))
-FULL_CONTEST_POINTS = 600.0
+from judge.medals import DEFAULT_YEAR, cutoffs
+
+FULL_CONTEST_POINTS = 600.0  # when the year's cut-offs are unknown
 UNTARGETED = "\0untargeted"
 
 
@@ -67,6 +69,7 @@ class ProblemSelection:
 class ContestResult:
     problems: list[ProblemSelection] = field(default_factory=list)
     limit: int = 50
+    year: int | None = DEFAULT_YEAR  # whose medal cut-offs apply
 
     @property
     def total(self) -> float:
@@ -82,18 +85,24 @@ class ContestResult:
 
     @property
     def full_contest(self) -> bool:
-        return abs(self.max_total - FULL_CONTEST_POINTS) < 1e-6
+        known = cutoffs(self.year)
+        return abs(self.max_total - (known.points if known else FULL_CONTEST_POINTS)) < 1e-6
 
     def to_dict(self) -> dict:
-        return {"limit": self.limit, "total": self.total, "unlimited_total": self.unlimited_total,
+        known = cutoffs(self.year)
+        graded = self.full_contest and known is not None
+        return {"year": self.year, "limit": self.limit, "total": self.total, "unlimited_total": self.unlimited_total,
                 "max_total": self.max_total,
-                "medal": medal(self.total) if self.full_contest else None,
-                "unlimited_medal": medal(self.unlimited_total) if self.full_contest else None,
+                "medal": known.medal(self.total) if graded else None,
+                "unlimited_medal": known.medal(self.unlimited_total) if graded else None,
+                "medal_cutoffs": dict(known.lines) if known else None,
                 "problems": [p.to_dict() for p in self.problems]}  # fmt: skip
 
 
-def medal(total: float) -> str:
-    return next((name for name, cutoff in MEDAL_CUTOFFS_2024 if total >= cutoff), "none")
+def medal(total: float, year: int = DEFAULT_YEAR) -> str | None:
+    """gold, silver, bronze or none under the year's cut-offs; None when they are not known."""
+    known = cutoffs(year)
+    return known.medal(total) if known else None
 
 
 def subtask_layout(submissions: list[ScoredSubmission]) -> list[tuple[str, float]]:
@@ -144,12 +153,13 @@ def select_submissions(submissions: list[ScoredSubmission], limit: int) -> list[
     return selected
 
 
-def select_contest(records: list[dict], limit: int = 50, where: str = "results") -> ContestResult:
+def select_contest(records: list[dict], limit: int = 50, where: str = "results",
+                   year: int | None = DEFAULT_YEAR) -> ContestResult:  # fmt: skip
     by_problem: dict[str, list[ScoredSubmission]] = defaultdict(list)
     for number, record in enumerate(records, 1):
         sub = ScoredSubmission.from_record(record, f"{where}: record {number}")
         by_problem[sub.problem].append(sub)
-    contest = ContestResult(limit=limit)
+    contest = ContestResult(limit=limit, year=year)
     for problem in sorted(by_problem):
         subs = by_problem[problem]
         layout = subtask_layout(subs)

@@ -13,6 +13,7 @@ GUESS = EXAMPLES / "2024" / "day1" / "guess"
 RELAY = EXAMPLES / "2024" / "day2" / "relay"
 MAXSUB = EXAMPLES / "2021" / "day1" / "ioi2021-maxsub"
 BITS = EXAMPLES / "2021" / "day1" / "ioi2021-bits"
+BALANCE = EXAMPLES / "2026" / "day1" / "balance"
 CMS_EXAMPLES = [FINDPAIR, GUESS, RELAY]
 YAML_EXAMPLES = [MAXSUB, BITS]
 
@@ -64,10 +65,12 @@ def make_cms_package(
 
 
 def example_answer(body: dict) -> str:
-    """A fake model's answer to an IOI prompt: full marks on findpair, the wasteful (half-marks)
-    solution on guess, nonsense elsewhere."""
+    """A fake model's answer to an IOI prompt: full marks on findpair and balance, the wasteful
+    (half-marks) solution on guess, nonsense elsewhere."""
     prompt = body["messages"][0]["content"]
-    if "Find a Pair" in prompt:
+    if "Balance Point" in prompt:
+        code = (BALANCE / "solutions" / "model_solution" / "prefix_sums.cpp").read_text()
+    elif "Find a Pair" in prompt:
         code = (FINDPAIR / "solutions" / "model_solution" / "hashing.cpp").read_text()
     elif "Guess the Number" in prompt:
         code = (GUESS / "solutions" / "partially_correct" / "wasteful.cpp").read_text()

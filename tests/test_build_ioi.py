@@ -52,9 +52,13 @@ def test_layout_and_summary(built):
     assert [p.task.code for p in summary.packages] == ["bits", "maxsub", "findpair", "guess", "relay", "balance"]
     assert summary.rows == {"ioi": 18, "ioi-test-cases": 40, "ioi-sample-solutions": 26}
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(DATASETS)
-    assert (out / "ioi" / "data" / "default" / "test-00000-of-00001.parquet").exists()
+    for split in ("train", "test", "2026"):  # 2024 stays `test`; a newer year gets a split of its own
+        assert (out / "ioi" / "data" / "default" / f"{split}-00000-of-00001.parquet").exists()
+        assert (out / "ioi-sample-solutions" / "data" / "default" / f"{split}-00000-of-00001.parquet").exists()
     assert (out / "ioi-test-cases" / "data" / "2024" / "train-00000-of-00001.parquet").exists()
     assert any("statement extracted from bits-en.pdf" in w for w in summary.warnings)
+    assert any("balance: statement extracted from en.pdf" in w for w in summary.warnings)
+    assert not [w for w in summary.warnings if "subtask" in w and not w.startswith("bits:")]  # tables agree
 
 
 def test_ioi_loads_offline_with_declared_features(built):
@@ -62,8 +66,13 @@ def test_ioi_loads_offline_with_declared_features(built):
     test = load_dataset(str(out / "ioi"), split="test")
     train = load_dataset(str(out / "ioi"), split="train")
     assert test.features == ioi.FEATURES
-    assert sorted({r["id"] for r in test}) == ["balance", "findpair", "guess", "relay"]
+    assert sorted({r["id"] for r in test}) == ["findpair", "guess", "relay"]
     assert sorted({r["year"] for r in train}) == [2021]
+    newest = load_dataset(str(out / "ioi"), split="2026")
+    assert newest.features == ioi.FEATURES and sorted({(r["year"], r["id"]) for r in newest}) == [(2026, "balance")]
+    small = next(r for r in newest if r["subtask"] == "01-small")
+    assert small["statement"].startswith("# Balance Point\n") and "10^14" in small["statement"]
+    assert "- n ≤ 1 000 and a_i ≤ 10^6 for each i such that 0 ≤ i < n (this subtask's" in small["problem"]
     samples = next(r for r in test if r["id"] == "findpair" and r["subtask"] == "00-samples")
     assert samples["score"] == 0 and samples["test_names"] == ["0-01", "0-02"]
     assert samples["memory_limit"] == 268435456 and samples["time_limit"] == 0.5
@@ -97,6 +106,8 @@ def test_sample_solutions_are_judged(built):
     quadratic = by_label[("findpair", "correct/quadratic.cpp")]
     assert quadratic["score"] == 30 and not quadratic["matches_expectation"]
     assert [s["status"] for s in quadratic["subtask_results"]] == ["AC", "AC", "TLE"]
+    newest = load_dataset(str(out / "ioi-sample-solutions"), split="2026")
+    assert {r["problem_id"] for r in newest} == {"balance"} and "balance" not in {r["problem_id"] for r in ds}
     train = load_dataset(str(out / "ioi-sample-solutions"), split="train")
     halves = next(r for r in train if r["label"] == "solution/halves")
     assert halves["expected"] == "54.78" and halves["matches_expectation"] and halves["language"] == "output"
@@ -104,12 +115,12 @@ def test_sample_solutions_are_judged(built):
 
 def test_task_rebuilt_from_dataset_rows_judges_like_the_package(built, compiler):
     out, _ = built
-    rows = [*load_dataset(str(out / "ioi"), split="train"), *load_dataset(str(out / "ioi"), split="test")]
+    splits = ("train", "test", "2026")
+    rows = [r for split in splits for r in load_dataset(str(out / "ioi"), split=split)]
     cases = {
         year: list(load_dataset(str(out / "ioi-test-cases"), year, split="train")) for year in ("2021", "2024", "2026")
     }
-    judged = [*load_dataset(str(out / "ioi-sample-solutions"), split="train"),
-              *load_dataset(str(out / "ioi-sample-solutions"), split="test")]  # fmt: skip
+    judged = [r for split in splits for r in load_dataset(str(out / "ioi-sample-solutions"), split=split)]
     packages = {p.name: p for p in EXAMPLES.rglob("*") if (p / "problem.json").exists() or (p / "task.yaml").exists()}
     for code in sorted({r["id"] for r in rows}):
         mine = [r for r in rows if r["id"] == code]
@@ -149,9 +160,13 @@ def test_card_body_has_real_statistics(built):
     ioi_card = (out / "ioi" / "README.md").read_text()
     assert "| 2024 | 3 | 9 | 300 | Batch, Communication |" in ioi_card
     assert "| Find a Pair (`findpair`) | 2024 | 1 | Batch | 3 | 100 | 9 |" in ioi_card
+    assert "| `train` | 2021 |" in ioi_card and "| `test` | 2024 |" in ioi_card and "| `2026` | 2026 |" in ioi_card
+    assert ioi_card.index("| `train` |") < ioi_card.index("| `test` |") < ioi_card.index("| `2026` |")
+    assert "held out of `train`" in ioi_card
     solutions_card = (out / "ioi-sample-solutions" / "README.md").read_text()
     assert "| model_solution | 4 | 4 | 100.0 |" in solutions_card
     assert "| expected total | 5 | 5 |" in solutions_card
+    assert "| `2026` | 2026 |" in solutions_card
 
 
 @pytest.mark.parametrize(

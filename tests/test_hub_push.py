@@ -141,3 +141,11 @@ def test_push_defaults_to_the_known_datasets_that_were_built(dataset, capsys, mo
     assert "not built, so not pushed: codeforces, codeforces-cots, ioi, ioi-sample-solutions" in out
     assert main(["push", "--org", "org", "--out", str(tmp_path / "empty"), "--dry-run", "--offline"]) == 2
     assert "no dataset built there" in capsys.readouterr().err
+
+
+def test_push_finds_the_model_solutions_of_every_year(dataset, capsys, monkeypatch):
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    shutil.copytree(dataset, dataset.parent / "ioi-2026-model-solutions")  # `eval ioi --years 2026` writes one
+    assert main(["push", "--org", "org", "--out", str(dataset.parent), "--dry-run", "--offline"]) == 0
+    out = capsys.readouterr().out.replace("\n", " ")
+    assert "org/ioi-test-cases @ main" in out and "org/ioi-2026-model-solutions @ main" in out

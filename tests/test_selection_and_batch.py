@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from judge import medals
 from judge.batcheval import SubmissionJob, done_ids, evaluate_many
 from judge.loaders import load_task
 from judge.selection import ScoredSubmission, medal, select_contest, select_submissions
@@ -74,6 +75,31 @@ def test_medals_for_a_full_contest():
     records = [record(f"p{i}", "02-b", [1, 1, 1], problem=f"2024/p{i}") for i in range(6)]
     data = select_contest(records, limit=50).to_dict()
     assert data["max_total"] == 600 and data["medal"] == "gold"
+
+
+def test_medal_cut_offs_come_from_the_data_file_per_year(tmp_path):
+    known = medals.known_cutoffs()
+    assert known[2024].lines == [("gold", 359.71), ("silver", 289.31), ("bronze", 216.97)]
+    assert known[2024].points == 600 and medals.cutoffs(2024) is known[2024]
+    assert medals.cutoffs(2026) is None and medal(600, year=2026) is None  # not known: no medal at all
+    records = [record(f"p{i}", "02-b", [1, 1, 1], problem=f"2026/p{i}") for i in range(6)]
+    data = select_contest(records, limit=50, year=2026).to_dict()
+    assert data["year"] == 2026 and data["max_total"] == 600 and data["medal"] is None
+    assert data["medal_cutoffs"] is None
+    assert select_contest(records, limit=50).to_dict()["medal_cutoffs"]["gold"] == 359.71
+    bad = tmp_path / "medals.json"
+    bad.write_text('{"years": {"2030": {"points": 600, "gold": "high"}}}')
+    with pytest.raises(ValueError, match="year 2030"):
+        medals.known_cutoffs(bad)
+
+
+def test_select_cli_medal_per_year(tmp_path, capsys):
+    results = tmp_path / "results.jsonl"
+    results.write_text("\n".join(json.dumps(record(f"p{i}", "02-b", [1, 1, 1], problem=f"p{i}")) for i in range(6)))
+    assert main(["judge", "select", str(results)]) == 0
+    assert "medal with the 2024 cut-offs: gold" in capsys.readouterr().out
+    assert main(["judge", "select", str(results), "--year", "2026"]) == 0
+    assert "no medal: the 2026 cut-offs are not known" in capsys.readouterr().out
 
 
 def test_select_cli(tmp_path, capsys):

@@ -89,7 +89,7 @@ def test_ioi_benchmark_end_to_end_on_the_tiny_model(served, ioi_hub, sampling, t
     assert main(["eval", "ioi", "--model", "tiny-qwen2", "--served-model", model, "--endpoint", url,
                  "--dataset", str(hub / "ioi"),
                  "--generations", "1", "--sampling", str(sampling), "--out", str(out), "--concurrency", "2"]) == 0  # fmt: skip
-    scores = json.loads((out / "scores.json").read_text())["tiny-qwen2"]
+    scores = json.loads((out / "scores.json").read_text())["tiny-qwen2"]["2024"]
     assert scores["max_total"] == 300 and scores["total"] == 0  # random weights solve nothing
     generations = (out / "tiny-qwen2" / "generations.jsonl").read_text().splitlines()
     assert len(generations) == 9 and all(json.loads(g)["usage"]["completion_tokens"] for g in generations)

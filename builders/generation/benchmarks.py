@@ -13,14 +13,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from datasets import DatasetDict, load_dataset
-from pypdf import PdfReader
+
+from builders.statements.pdf import pdf_markdown
 
 TEXT_SUFFIXES = {".txt", ".md"}
 
 
 def file_text(path: Path) -> str:
+    """A benchmark file's text; a PDF is read as the `ioi` statements are (`builders/statements/pdf.py`), so
+    its n-grams are those of the same statement in our datasets: exponents `10^15`, no page headers."""
     if path.suffix.lower() == ".pdf":
-        return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+        return pdf_markdown(path)
     if path.suffix.lower() in TEXT_SUFFIXES:
         return path.read_text(errors="replace")
     raise ValueError(f"{path}: a benchmark file must be .txt, .md or .pdf")

@@ -16,6 +16,7 @@ from datasets import load_dataset
 from rich.console import Console
 
 from builders.codeforces import judgeable_on_stdio
+from builders.generation.ioi_traces import parse_years
 from builders.generation.ioi_traces import work_items as ioi_work_items
 from builders.generation.options import add_generation_arguments, generate_with
 from builders.generation.prompts import LANGUAGES, chat, codeforces_prompt
@@ -102,11 +103,7 @@ def cmd_generate_codeforces(args: argparse.Namespace) -> int:
 
 
 def cmd_generate_ioi(args: argparse.Namespace) -> int:
-    low, _, high = args.years.partition("-")
-    try:
-        years = range(int(low), int(high or low) + 1)
-    except ValueError:
-        raise ValueError(f"--years wants A-B or A (e.g. 2020-2023), not {args.years!r}") from None
+    years = parse_years(args.years)
     rows = [row for row in load_dataset(args.dataset, split=args.split) if int(row["year"]) in years]
     if not rows:
         raise ValueError(f"{args.dataset} ({args.split}): no subtask from the years {args.years}")

@@ -47,11 +47,32 @@ IOI_TRACE_DESCRIPTIONS = {
 }  # fmt: skip
 
 
-def load_ioi(dataset: str, split: str, tests: str | None) -> tuple[list[dict], dict[str, list[dict]]]:
-    """(ioi rows, {year: test rows}) from a local folder or a Hub id; tests found beside it."""
-    rows = list(load_dataset(dataset, split=split))
+def parse_years(text: str) -> set[int]:
+    """`2024`, `2020-2023` or a comma-separated mix of both (`2024,2026`)."""
+    years: set[int] = set()
+    for part in (p.strip() for p in text.split(",")):
+        low, _, high = part.partition("-")
+        try:
+            years.update(range(int(low), int(high or low) + 1))
+        except ValueError:
+            raise ValueError(f"--years wants A-B or A (e.g. 2020-2023, or 2024,2026), not {text!r}") from None
+    return years
+
+
+def load_ioi(dataset: str, split: str | None, tests: str | None,
+             years: set[int] | None = None) -> tuple[list[dict], dict[str, list[dict]]]:  # fmt: skip
+    """(ioi rows, {year: test rows}) from a local folder or a Hub id; tests found beside it. Without a
+    split, every split is read and `years` picks the rows (each newer year has a split of its own)."""
+    if split:
+        rows = list(load_dataset(dataset, split=split))
+    else:
+        rows = [row for part in load_dataset(dataset).values() for row in part]
+    if years:
+        rows = [row for row in rows if int(row["year"]) in years]
     if not rows:
-        raise ValueError(f"{dataset}: split {split!r} is empty")
+        what = f"split {split!r}" if split else "the dataset"
+        wanted = f" from the years {', '.join(map(str, sorted(years)))}" if years else ""
+        raise ValueError(f"{dataset}: {what} has no subtask{wanted}")
     source = tests or (str(Path(dataset).parent / "ioi-test-cases") if Path(dataset).exists() else
                        dataset.rsplit("/", 1)[0] + "/ioi-test-cases")  # fmt: skip
     years = sorted({str(r["year"]) for r in rows})

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+SAMPLES = re.compile(r"sample|example", re.IGNORECASE)  # a 0-point subtask named so is judged on the examples
 LANGUAGES = {"cpp": ("C++17", "cpp"), "python": ("Python 3", "python")}
 _environment = Environment(loader=PackageLoader("builders.generation", "templates"), undefined=StrictUndefined,
                            keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)  # fmt: skip
@@ -19,12 +22,16 @@ def codeforces_prompt(row: dict, language: str, with_editorial: bool = False) ->
     )
 
 
-def ioi_prompt(task, statement: str, subtask: str, points: int, starting_code: str) -> str:
-    """One IOI subtask as a prompt: statement, the subtask, limits, starting code, what to submit."""
+def ioi_prompt(task, statement: str, subtask: str, points: int, starting_code: str,
+               general: list[str] | None = None, row=None) -> str:  # fmt: skip
+    """One IOI subtask as a prompt: statement, the subtask with its constraints, limits, starting code,
+    what to submit. `general` are the statement's constraints, `row` the subtask's row of its subtask table
+    (a `SubtaskRow`); without a row the prompt points to the statement's subtask list instead."""
     return _environment.get_template("ioi.md.j2").render(
         task=task, statement=statement.strip(), subtask=subtask, points=points,
         memory_mb=task.memory_limit // 2**20, starting_code=starting_code.strip(),
-        output_only=str(task.task_type) == "OutputOnly",
+        output_only=str(task.task_type) == "OutputOnly", general=general or [], row=row,
+        samples=points == 0 and (row.examples_only if row is not None else bool(SAMPLES.search(subtask))),
     )  # fmt: skip
 
 

@@ -2,7 +2,8 @@
 
 Run from anywhere: `python examples/ioi/make_tests.py`. Large arrays are not
 stored: the inputs carry a seed and the graders/checkers expand it with the
-same generator as `lcg()` below, so the packages stay a few kilobytes.
+same generator as `lcg()` below, so the packages stay a few kilobytes. The PDF
+statements (bits, balance) are written with `builders/statements/pdf_writer.py`.
 """
 
 from __future__ import annotations
@@ -10,10 +11,14 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import sys
 import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))  # the repository: its PDF writer makes the statements
+from builders.statements.pdf_writer import Flow, Span  # noqa: E402
+
 MASK = (1 << 64) - 1
 
 
@@ -43,29 +48,53 @@ def write_zip(path: Path, files: dict[str, str]) -> None:
             archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), text)
 
 
-def write_pdf(path: Path, lines: list[str]) -> None:
-    """A one-page PDF in Helvetica, enough for a text statement (as older IOI years ship)."""
-    escape = str.maketrans({"(": "\\(", ")": "\\)", "\\": "\\\\"})
-    text = " T* ".join(f"({line.translate(escape)}) Tj" for line in lines)
-    stream = f"BT /F1 11 Tf 72 740 Td 15 TL {text} ET".encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    body, offsets = b"%PDF-1.4\n", []
-    for number, obj in enumerate(objects, 1):
-        offsets.append(len(body))
-        body += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(body)
-    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(body)
+def bits_statement(path: Path) -> None:
+    """A one-page PDF in Helvetica, text only (as older IOI years ship)."""
+    flow = Flow()
+    flow.heading("Powers of Two", 16)
+    flow.paragraph("This is an output-only task. Each input file holds one integer n (1 <= n <= 10^18). Write m, then "
+                   "m powers of two whose sum is n. Every valid answer scores popcount(n) / m of the test: the "
+                   "shortest list gets full marks.")  # fmt: skip
+    flow.paragraph("Subtasks: 1 (30 points): test 01. 2 (30 points): test 02. 3 (40 points): tests 03 and 04, "
+                   "scored by the mean of their outcomes.")  # fmt: skip
+    flow.document.save(path)
+
+
+def balance_statement(path: Path) -> None:
+    """The IOI 2026 layout's `en.pdf`: two pages with a running header and footer, subscripts and raised
+    exponents, the signature and the grader's input format in monospace, a subtask table."""
+    sub, sup = (lambda t: Span(t, size=7, rise=-2.5)), (lambda t: Span(t, size=6.5, rise=5.5))
+    flow = Flow()
+    flow.heading("Balance Point", 18)
+    sums = [Span(" the same sum, a"), sub("0"), Span(" + \u2026 + a"), sub("i\u22121"), Span(" = a"), sub("i+1"),
+            Span(" + \u2026 + a"), sub("n\u22121")]  # fmt: skip
+    flow.paragraph([Span("You are given an array a"), sub("0"), Span(", a"), sub("1"), Span(", \u2026, a"),
+                    sub("n\u22121"), Span(" of positive integers. Find a position i such that the elements before it "
+                                         "and the elements after it have"), *sums,
+                    Span(", or report that there is none. (An empty sum is 0.) The sums can reach 3 \u00b7 10"),
+                    sup("14"), Span(": they do not \ufb01t in 32 bits.")])  # fmt: skip
+    flow.heading("Implementation Details")
+    flow.paragraph("You should implement the following procedure.")
+    flow.code(["int find_balance(std::vector<long long> a)"])
+    flow.bullets(["a: the array, of length n.",
+                  "Return such a position i (0 \u2264 i < n), or \u22121 if there is none. If there are several, "
+                  "return the smallest."])  # fmt: skip
+    flow.heading("Constraints")
+    flow.bullets(["1 \u2264 n \u2264 300 000", [Span("1 \u2264 a"), sub("i"), Span(" \u2264 10"), sup("9")]])
+    flow.heading("Subtasks")
+    flow.table(["Subtask", "Score", "Additional Constraints"],
+               [["1", "30", [Span("n \u2264 1 000 and a"), sub("i"), Span(" \u2264 10"), sup("6"),
+                             Span(" for each i such that 0 \u2264 i < n")]],
+                ["2", "70", "No additional constraints."]], [0, 70, 140])  # fmt: skip
+    flow.page_break()
+    flow.heading("Examples")
+    flow.paragraph("For a = [1, 2, 3, 2, 1] the answer is 2: 1 + 2 = 2 + 1. For a = [1, 1, 1, 1] there is no "
+                   "balance point: the answer is \u22121.")  # fmt: skip
+    flow.heading("Sample Grader")
+    flow.paragraph("The sample grader reads the input in the following format:")
+    flow.code(["n", "a[0] a[1] ... a[n-1]"])
+    flow.paragraph([Span("and prints the value returned by "), Span("find_balance", "mono"), Span(".")])
+    flow.finish(("balance", "English (ISC)"), "balance ({page} of {pages})").save(path)
 
 
 def starting_code(root: Path, code: str, header: str, body: str) -> None:
@@ -183,19 +212,7 @@ def maxsub() -> None:
 
 def bits() -> None:
     root = HERE / "2021" / "day1" / "ioi2021-bits"
-    write_pdf(
-        root / "statement" / "bits-en.pdf",
-        [
-            "Powers of Two",
-            "",
-            "This is an output-only task. Each input file holds one integer n (1 <= n <= 10^18).",
-            "Write m, then m powers of two whose sum is n. Every valid answer scores",
-            "popcount(n) / m of the test: the shortest list gets full marks.",
-            "",
-            "Subtasks: 1 (30 points): test 01. 2 (30 points): test 02. 3 (40 points): tests 03 and 04,",
-            "scored by the mean of their outcomes.",
-        ],
-    )
+    bits_statement(root / "statement" / "bits-en.pdf")
     numbers = {"01": 13, "02": 1023, "03": (1 << 40) + 12345, "04": 987654321987}
     for name, n in numbers.items():
         write_gz(root / "tc" / f"{name}.in.gz", f"{n}\n")
@@ -218,8 +235,9 @@ def balance_values(n: int, seed: int, mode: int, limit: int) -> list[int]:
 
 
 def balance() -> None:
-    """IOI 2026 layout: protocol 2 problem.json (written by hand, not here)."""
+    """IOI 2026 layout: protocol 2 problem.json (written by hand, not here), the statement as `en.pdf`."""
     root = HERE / "2026" / "day1" / "balance"
+    balance_statement(root / "en.pdf")
     cases = {"0-01": (5, 0, 0, 0, [1, 2, 3, 2, 1]), "0-02": (4, 0, 0, 0, [1, 1, 1, 1]),
              "1-01": (999, 11, 1, 10**6, None), "1-02": (1000, 12, 0, 10**6, None), "1-03": (1, 13, 0, 10**6, None),
              "2-01": (299999, 21, 1, 10**9, None), "2-02": (300000, 22, 0, 10**9, None),
