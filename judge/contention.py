@@ -17,15 +17,19 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
+from judge.sandbox.sandbox import STARVED
 from judge.verdicts import TestResult, Verdict, judge_error
 
 log = logging.getLogger(__name__)
 
 CONTENTION_SENSITIVE = frozenset({Verdict.TLE, Verdict.WTLE})
+JE_ALONE_RUNS = 3  # a starved run is run again alone up to this many times (load can outlast one rerun)
+JE_PAUSE = 1.0  # seconds before the second alone run, twice that before the third
 
 Result = TypeVar("Result")
 
@@ -82,16 +86,27 @@ GATE = RunGate()  # one per process: every judge in it shares the machine
 def run_confirmed(run: Callable[[], Result], verdict_of: Callable[[Result], Verdict], *,
                   gate: RunGate = GATE, confirm: bool = True) -> Result:  # fmt: skip
     """Run once beside the others; run again alone a time-limit verdict reached in
-    company (`confirm`), and any judge error (a starved run is one): the second
-    result is the one reported."""
+    company (`confirm`) and any judge error once more, alone, and a run starved of
+    CPU up to JE_ALONE_RUNS times: the last result is the one reported."""
     with gate.shared() as had_company:
         result = run()
         company = had_company()
     verdict = verdict_of(result)
     if verdict != Verdict.JE and not (confirm and company and verdict in CONTENTION_SENSITIVE):
         return result
-    with gate.alone():
-        return run()
+    for attempt in range(JE_ALONE_RUNS):
+        if attempt:
+            time.sleep(JE_PAUSE * attempt)  # a machine loaded from outside may calm down
+        with gate.alone():
+            result = run()
+        if not starved(result):  # other judge errors would only repeat: one rerun is enough
+            break
+    return result
+
+
+def starved(result) -> bool:
+    """A judge error because the machine starved the run of CPU (judge.sandbox says so)."""
+    return getattr(result, "verdict", None) == Verdict.JE and getattr(result, "message", "").startswith(STARVED)
 
 
 def judge_test(run: Callable[[], TestResult], name: str, *, task: str = "", confirm: bool = True) -> TestResult:

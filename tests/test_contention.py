@@ -76,6 +76,25 @@ def test_other_verdicts_are_not_rerun_even_in_company(verdict):
     assert len(calls) == 2
 
 
+def test_a_judge_error_is_retried_alone_until_it_goes_away(monkeypatch):
+    from judge import contention
+
+    monkeypatch.setattr(contention, "JE_PAUSE", 0.0)
+    from judge.verdicts import TestResult
+
+    def result(verdict, message=""):
+        return TestResult("1", verdict, 0.0, 0.0, 0.0, 0, message)
+
+    starved = result(Verdict.JE, "starved of CPU: waited 2.1 s for a CPU in 3.0 s of wall time")
+    answers = iter([starved, starved, result(Verdict.TLE), result(Verdict.AC)])
+    got = run_confirmed(lambda: next(answers), lambda r: r.verdict, gate=RunGate())
+    assert got.verdict == Verdict.TLE  # the third run, the second alone
+    calls = []
+    broken = result(Verdict.JE, "checker failed: exit code 3")
+    assert run_confirmed(lambda: calls.append(1) or broken, lambda r: r.verdict, gate=RunGate()) is broken
+    assert len(calls) == 2  # any other judge error gets one more run, alone, not three
+
+
 def test_a_waiting_confirmation_goes_before_new_runs():
     gate, order = RunGate(), []
     first_in, release_first = threading.Event(), threading.Event()
@@ -186,7 +205,10 @@ def test_a_sleeping_run_on_a_loaded_machine_is_still_wtle(tmp_path, compiler, lo
 
 
 def test_a_starved_test_is_rerun_alone_and_never_scored_wtle(tmp_path, compiler, loaded_machine, monkeypatch):
+    from judge import contention
     from judge.sandbox import RunLimits
+
+    monkeypatch.setattr(contention, "JE_PAUSE", 0.0)
     from judge.testset import TestCase
 
     runs: list[str] = []
@@ -198,7 +220,7 @@ def test_a_starved_test_is_rerun_alone_and_never_scored_wtle(tmp_path, compiler,
     (tmp_path / "1.out").write_text("")
     result = evaluate.judge_submission(source, [TestCase("1", tmp_path / "1.in", tmp_path / "1.out")],
                                        limits=RunLimits(cpu_time=1.0), compiler=compiler, workers=1)  # fmt: skip
-    assert runs == ["1", "1"]  # a JE gets one more run, alone
+    assert runs == ["1"] * (1 + contention.JE_ALONE_RUNS)  # a JE is run again alone, and again
     assert [str(t.verdict) for t in result.tests] == ["JE"] and "starved" in result.tests[0].message
 
 

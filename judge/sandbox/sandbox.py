@@ -44,6 +44,7 @@ SYSTEM_BINDS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", 
 EXEC_STAGE = 40
 # A run the wall clock stopped after waiting this share of its wall time on the run queue was starved.
 STARVED_SHARE = 0.25
+STARVED = "starved of CPU"  # how such a run's message begins
 ANSWER_GRACE = 120.0  # seconds past a run's wall limit after which its launcher is deemed stuck (JE)
 
 
@@ -349,7 +350,7 @@ class Sandbox:
             result.message = f"CPU time {raw['cpu']:.3f} s over the limit {limits.cpu_time:g} s"
         elif raw["killed_wall"] and raw.get("runqueue_wait", -1) >= STARVED_SHARE * raw["wall"]:
             result.status = RunStatus.SANDBOX_ERROR  # the machine's fault: rerun it, never the program's WTLE
-            result.message = (f"starved of CPU: waited {raw['runqueue_wait']:.2f} s for a CPU in {raw['wall']:.2f} s "
+            result.message = (f"{STARVED}: waited {raw['runqueue_wait']:.2f} s for a CPU in {raw['wall']:.2f} s "
                               f"of wall time (CPU {raw['cpu']:.2f} s): the machine is overloaded")  # fmt: skip
         elif raw["killed_wall"]:
             result.status = RunStatus.WALL_LIMIT
