@@ -198,7 +198,8 @@ class CFCode(JudgeReward):
         count = len(kwargs["official_tests"])
         problem_id = column(kwargs, "id", count, "")[index] or ""
         official = list(kwargs["official_tests"][index] or [])
-        complete = bool(official) and column(kwargs, "official_tests_complete", count, False)[index]
+        # without an official_tests_complete column the official tests are taken as the suite, as Open R1 does
+        complete = bool(official) and column(kwargs, "official_tests_complete", count, True)[index]
         generated = self.generated_tests(problem_id)
         if complete or generated:
             return official + generated
