@@ -35,7 +35,7 @@ from judge.remote import RemoteJudge
 from recipes.training import with_org
 
 log = logging.getLogger(__name__)
-CF_SCORING_MODES = ("pass_fail", "partial", "weighted_sum")
+CF_SCORING_MODES = ("pass_fail", "partial", "weighted_sum", "balanced")
 JUDGE_REWARDS = ("ioi_code", "cf_code")
 REWARD_NAMES = ("ioi_code", "cf_code", "code_format", "think_format", "soft_overlong_punishment")
 DEFAULT_TIME_LIMIT = 2.0  # seconds, when a row has none
@@ -51,7 +51,13 @@ class RewardArguments:
         metadata={"help": f"rewards, in the order of reward_weights: {', '.join(REWARD_NAMES)}"},
     )
     code_language: str = field(default="cpp", metadata={"help": "cpp or python, unless a `language` column says"})
-    cf_scoring_mode: str = field(default="weighted_sum", metadata={"help": " | ".join(CF_SCORING_MODES)})
+    cf_scoring_mode: str = field(
+        default="weighted_sum",
+        metadata={"help": "pass_fail | partial | weighted_sum (Open R1's: all passed + 0.1 x share passed) | "
+                  "balanced (ours: 0.5 x share + 0.5 x all passed)"},
+    )  # fmt: skip
+    cf_no_submission_reward: float = field(default=-1.0, metadata={"help": "cf_code of an answer without code"})
+    cf_no_compile_reward: float = field(default=-0.1, metadata={"help": "cf_code of code that does not compile"})
     ioi_tests: str = field(
         default="{org}/ioi-test-cases", metadata={"help": "ioi-test-cases dataset (Hub id or local folder)"}
     )
@@ -110,6 +116,7 @@ class JudgeReward(ABC):
     """Shared by the judge-backed rewards: extract code, build jobs, judge them in one batch."""
 
     __name__ = "judge_reward"
+    no_code_reward = 0.0  # the reward of an answer without a code block
 
     def __init__(self, judge: JobPool | RemoteJudge, language: str = "cpp") -> None:
         self.judge = judge
@@ -134,7 +141,7 @@ class JudgeReward(ABC):
     def judge_batch(self, completions: list, kwargs: dict) -> list[float | None]:
         count = len(completions)
         langs = languages(kwargs, count, self.language)
-        rewards: list[float | None] = [0.0] * count  # no code block: the submission is empty, 0
+        rewards: list[float | None] = [self.no_code_reward] * count  # no code block: nothing to judge
         jobs, where = [], []
         for index, (completion, language) in enumerate(zip(completions, langs, strict=True)):
             code, found = extract_code(completion_text(completion), extraction_language(language))
@@ -156,23 +163,25 @@ class JudgeReward(ABC):
 
 
 class CFCode(JudgeReward):
-    """Codeforces-style rows (`codeforces` config `verifiable-prompts`), judged on the full
-    suite: the official tests and the generated ones (read from the `generated_tests`
-    folder, as Open R1 does), with the row's checker (`generated_checker`), I/O mode and
-    limits. A row whose official tests are incomplete and that has no generated tests has
-    no full suite: an error, unless `examples_fallback` (then its examples, logged and
-    counted as `cf_code/examples_only`).
+    """Codeforces-style rows (`codeforces` config `verifiable-prompts`), judged as Open R1's
+    `cf_code` does: on the official tests plus the generated ones (read from the
+    `generated_tests` folder), with the row's checker (`generated_checker`), I/O mode and
+    limits. A row with no tests at all is an error, unless `examples_fallback` (then its
+    examples, logged and counted as `cf_code/examples_only`); official tests known to be
+    incomplete, with no generated tests, are judged as they are, logged and counted as
+    `cf_code/incomplete_suites`.
 
-    pass_fail: 1 when every test passes (judging stops after the first failing batch of
-    `batch_size` tests); partial: the share of tests passed; weighted_sum: half of each,
-    so progress counts but a full pass still stands out."""
+    The values are the anchor's: no code -1.0, a compile error -0.1; pass_fail 1 when
+    every test passes (judging stops after the first failing batch of `batch_size` tests);
+    partial the share passed; weighted_sum pass_fail + 0.1 x share. `balanced` (ours, under
+    a name of its own) is 0.5 x share + 0.5 x pass_fail."""
 
     __name__ = "cf_code"
     CACHED_SUITES = 16  # problems whose generated tests are kept (a batch repeats a prompt G times)
 
     def __init__(self, judge: JobPool | RemoteJudge, language: str = "cpp", scoring: str = "weighted_sum", *,
-                 tests_folder: str | None = None, examples_fallback: bool = False,
-                 batch_size: int = 1) -> None:  # fmt: skip
+                 tests_folder: str | None = None, examples_fallback: bool = False, batch_size: int = 1,
+                 no_submission_reward: float = -1.0, no_compile_reward: float = -0.1) -> None:  # fmt: skip
         super().__init__(judge, language)
         if scoring not in CF_SCORING_MODES:
             raise ValueError(f"cf_scoring_mode {scoring!r}: use one of {', '.join(CF_SCORING_MODES)}")
@@ -181,8 +190,9 @@ class CFCode(JudgeReward):
         self.scoring = scoring
         self.tests_folder = tests_folder if tests_folder is not None else os.environ.get("CF_TESTS_FOLDER")
         self.examples_fallback, self.batch_size = examples_fallback, batch_size
+        self.no_code_reward, self.no_compile_reward = no_submission_reward, no_compile_reward
         self._suites: OrderedDict[str, list[dict]] = OrderedDict()
-        self._examples_only = 0
+        self._examples_only = self._incomplete = 0
 
     def generated_tests(self, problem_id: str) -> list[dict]:
         if not self.tests_folder or not problem_id:
@@ -198,18 +208,21 @@ class CFCode(JudgeReward):
         count = len(kwargs["official_tests"])
         problem_id = column(kwargs, "id", count, "")[index] or ""
         official = list(kwargs["official_tests"][index] or [])
-        # without an official_tests_complete column the official tests are taken as the suite, as Open R1 does
-        complete = bool(official) and column(kwargs, "official_tests_complete", count, True)[index]
         generated = self.generated_tests(problem_id)
-        if complete or generated:
+        if official or generated:
+            # without an official_tests_complete column the official tests are taken as the suite
+            if not generated and not column(kwargs, "official_tests_complete", count, True)[index]:
+                log.warning("%s: row %s: its official tests are incomplete and it has no generated tests",
+                            self.__name__, problem_id or index)  # fmt: skip
+                self._incomplete += 1
             return official + generated
         if not self.examples_fallback:
             raise ValueError(
-                f"{self.__name__}: row {problem_id or index} has no full test suite (official tests incomplete, "
-                f"no generated tests in {self.tests_folder or 'CF_TESTS_FOLDER (unset)'}); use the verifiable "
-                f"configs, point cf_tests_folder at the generated tests, or set cf_examples_fallback: true"
+                f"{self.__name__}: row {problem_id or index} has no tests (no official tests, no generated tests "
+                f"in {self.tests_folder or 'CF_TESTS_FOLDER (unset)'}); use the verifiable configs, point "
+                f"cf_tests_folder at the generated tests, or set cf_examples_fallback: true"
             )
-        log.warning("%s: row %s judged on its examples only (no full test suite)", self.__name__, problem_id or index)
+        log.warning("%s: row %s judged on its examples only (no test suite)", self.__name__, problem_id or index)
         self._examples_only += 1
         return list(kwargs["examples"][index] or [])
 
@@ -230,18 +243,26 @@ class CFCode(JudgeReward):
         return job
 
     def judge_batch(self, completions: list, kwargs: dict) -> list[float | None]:
-        self._examples_only = 0
+        self._examples_only = self._incomplete = 0
         rewards = super().judge_batch(completions, kwargs)
         if "log_metric" in kwargs:
             kwargs["log_metric"](f"{self.__name__}/examples_only", float(self._examples_only))
+            kwargs["log_metric"](f"{self.__name__}/incomplete_suites", float(self._incomplete))
         return rewards
 
     def score(self, answer: dict, index: int, kwargs: dict) -> float:
-        if answer["compile"] != "OK" or not answer["total"]:
+        if answer["compile"] != "OK":
+            return self.no_compile_reward
+        if not answer["total"]:
             return 0.0
         partial = answer["passed"] / answer["total"]
         full = float(answer["passed"] == answer["total"])
-        return {"pass_fail": full, "partial": partial, "weighted_sum": 0.5 * partial + 0.5 * full}[self.scoring]
+        return {
+            "pass_fail": full,
+            "partial": partial,
+            "weighted_sum": full + 0.1 * partial,
+            "balanced": 0.5 * partial + 0.5 * full,
+        }[self.scoring]
 
 
 IOI_COLUMNS = ("id", "name", "year", "subtask", "grader_files", "test_names", "score")
@@ -354,7 +375,9 @@ def build_rewards(args: RewardArguments, org: str, max_completion_length: int) -
         if name == "cf_code":
             funcs.append(CFCode(judge, args.code_language, args.cf_scoring_mode, tests_folder=args.cf_tests_folder,
                                 examples_fallback=args.cf_examples_fallback,
-                                batch_size=args.code_eval_test_batch_size))  # fmt: skip
+                                batch_size=args.code_eval_test_batch_size,
+                                no_submission_reward=args.cf_no_submission_reward,
+                                no_compile_reward=args.cf_no_compile_reward))  # fmt: skip
         elif name == "ioi_code":
             funcs.append(IOICode(judge, with_org(args.ioi_tests, org), args.code_language))
         elif name == "code_format":

@@ -66,7 +66,7 @@ def test_rewards_come_from_the_judge_in_the_yaml_order(trainer):
     assert trainer.reward_weights.tolist() == [1.0, pytest.approx(0.1)]
     rows = [aplusb_row() for _ in SCRIPT]
     completions = [[{"role": "assistant", "content": text}] for text in SCRIPT[:3]]
-    assert cf_code(completions=completions, **reward_kwargs(rows[:3])) == [1.0, 0.0, 0.0]
+    assert cf_code(completions=completions, **reward_kwargs(rows[:3])) == [1.0, 0.0, -0.1]  # -0.1: CE, as Open R1
 
 
 def test_four_steps_on_scripted_completions_judged_for_real(trainer, monkeypatch):
@@ -87,9 +87,9 @@ def test_four_steps_on_scripted_completions_judged_for_real(trainer, monkeypatch
     logged = [entry for entry in trainer.state.log_history if "rewards/cf_code/mean" in entry]
     assert len(logged) == 2
     for entry in logged:
-        assert entry["rewards/cf_code/mean"] == pytest.approx(1 / 3)  # [1, 0, 0, None]: the None left out
+        assert entry["rewards/cf_code/mean"] == pytest.approx(0.9 / 3)  # [1, 0, -0.1, None]: the None left out
         assert entry["rewards/code_format/mean"] == pytest.approx(1.0)  # gated: None where the judge failed
-        assert entry["reward"] == pytest.approx((1.1 + 0.1 + 0.1) / 3)
+        assert entry["reward"] == pytest.approx((1.1 + 0.1 + 0.0) / 3)
         assert entry["cf_code/judge_errors"] == 1
     losses = [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
     assert len(losses) == 4 and all(math.isfinite(loss) for loss in losses)

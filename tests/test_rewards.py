@@ -41,14 +41,32 @@ def chat(text: str) -> list[dict]:
 def test_cf_code_scores_right_wrong_and_uncompilable(pool):
     completions = [chat(answer(CORRECT)), chat(answer(WRONG)), chat(answer(UNCOMPILABLE)), chat("No code here.")]
     rewards = CFCode(pool, scoring="pass_fail")(completions, **reward_kwargs([aplusb_row()] * 4))
-    assert rewards == [1.0, 0.0, 0.0, 0.0]
+    assert rewards == [1.0, 0.0, -0.1, -1.0]  # Open R1's no_compile_reward and no_submission_reward
 
 
-@pytest.mark.parametrize(("mode", "expected"), [("pass_fail", 0.0), ("partial", 2 / 3), ("weighted_sum", 1 / 3)])
-def test_cf_code_scoring_modes(pool, mode, expected):
+def anchor_cf_score(passed: int, total: int, mode: str) -> float:
+    """Open R1's `cf_scoring.score_submission`, written out: pass_fail, partial, and
+    weighted_sum = pass_fail + 0.1 x share."""
+    pass_fail = 1.0 if passed == total else 0.0
+    return {"pass_fail": pass_fail, "partial": passed / total, "weighted_sum": pass_fail + 0.1 * passed / total}[mode]
+
+
+@pytest.mark.parametrize("mode", ["pass_fail", "partial", "weighted_sum"])
+def test_cf_code_scores_as_the_anchor_does(pool, mode):
     reward = CFCode(pool, scoring=mode)
     scores = reward([answer(TWO_OF_THREE), answer(CORRECT)], **reward_kwargs([aplusb_row()] * 2))
-    assert scores == [pytest.approx(expected), 1.0]
+    assert scores == [pytest.approx(anchor_cf_score(2, 3, mode)), pytest.approx(anchor_cf_score(3, 3, mode))]
+
+
+def test_balanced_is_our_own_mode_under_its_own_name(pool):
+    reward = CFCode(pool, scoring="balanced")
+    scores = reward([answer(TWO_OF_THREE), answer(CORRECT)], **reward_kwargs([aplusb_row()] * 2))
+    assert scores == [pytest.approx(0.5 * 2 / 3), 1.0]
+
+
+def test_the_penalties_can_be_set(pool):
+    reward = CFCode(pool, scoring="partial", no_submission_reward=0.0, no_compile_reward=0.0)
+    assert reward([answer(UNCOMPILABLE), "no code"], **reward_kwargs([aplusb_row()] * 2)) == [0.0, 0.0]
 
 
 def test_cf_code_follows_the_language_column(pool):
@@ -65,14 +83,25 @@ def incomplete_row(problem_id: str = "1500/A") -> dict:
     return {**aplusb_row(), "id": problem_id, "official_tests": APLUSB_TESTS[:1], "official_tests_complete": False}
 
 
+def no_tests_row(problem_id: str = "1500/A") -> dict:
+    return {**incomplete_row(problem_id), "official_tests": []}
+
+
 def test_cf_code_never_falls_back_to_the_examples_unasked(pool):
-    with pytest.raises(ValueError, match="row 1500/A has no full test suite"):
-        CFCode(pool, scoring="partial")([answer(TWO_OF_THREE)], **reward_kwargs([incomplete_row()]))
+    with pytest.raises(ValueError, match="row 1500/A has no tests"):
+        CFCode(pool, scoring="partial")([answer(TWO_OF_THREE)], **reward_kwargs([no_tests_row()]))
+
+
+def test_incomplete_official_tests_are_judged_as_they_are_and_counted(pool):
+    metrics = {}
+    kwargs = {**reward_kwargs([incomplete_row()]), "log_metric": metrics.__setitem__}
+    assert CFCode(pool, scoring="partial")([answer(TWO_OF_THREE)], **kwargs) == [1.0]  # the one official test
+    assert metrics["cf_code/incomplete_suites"] == 1.0
 
 
 def test_cf_code_falls_back_to_the_examples_only_when_asked_and_counts_it(pool):
     metrics = {}
-    kwargs = {**reward_kwargs([incomplete_row()]), "log_metric": metrics.__setitem__}
+    kwargs = {**reward_kwargs([no_tests_row()]), "log_metric": metrics.__setitem__}
     scores = CFCode(pool, scoring="partial", examples_fallback=True)([answer(TWO_OF_THREE)], **kwargs)
     assert scores == [1.0] and metrics["cf_code/examples_only"] == 1.0  # the one example passes
 
@@ -132,7 +161,7 @@ def test_a_broken_judge_gives_none_never_zero(monkeypatch):
         rewards = CFCode(broken)([answer(CORRECT), answer(WRONG), "no code"], **reward_kwargs([aplusb_row()] * 3))
     finally:
         broken.close()
-    assert rewards == [None, None, 0.0]  # no code block is the submission's fault: 0
+    assert rewards == [None, None, -1.0]  # no code block is the submission's fault: no_submission_reward
 
 
 def test_no_judge_worker_answering_gives_none():
@@ -161,10 +190,10 @@ def test_judge_errors_are_none_and_gate_the_other_rewards():
     metrics = {}
     kwargs = reward_kwargs([aplusb_row()] * 2) | {"log_metric": lambda name, value: metrics.setdefault(name, value)}
     completions = [answer(CORRECT), answer(CORRECT)]
-    assert cf_code(completions, **kwargs) == [None, 1.0]
+    assert cf_code(completions, **kwargs) == [None, 1.1]  # weighted_sum: all passed + 0.1 x share
     assert Gated(CodeFormat(), cf_code)(completions, **kwargs) == [None, 1.0]
     assert judge.calls == 1  # the batch is judged once for both rewards
-    assert metrics == {"cf_code/judge_errors": 1.0, "cf_code/examples_only": 0.0}
+    assert metrics == {"cf_code/judge_errors": 1.0, "cf_code/examples_only": 0.0, "cf_code/incomplete_suites": 0.0}
 
 
 def test_bad_jobs_are_errors_not_scores(pool):
