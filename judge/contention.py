@@ -99,14 +99,14 @@ def run_confirmed(run: Callable[[], Result], verdict_of: Callable[[Result], Verd
             time.sleep(JE_PAUSE * attempt)  # a machine loaded from outside may calm down
         with gate.alone():
             result = run()
-        if not starved(result):  # other judge errors would only repeat: one rerun is enough
+        if not starved(result, verdict_of):  # other judge errors would only repeat: one rerun is enough
             break
     return result
 
 
-def starved(result) -> bool:
+def starved(result, verdict_of: Callable) -> bool:
     """A judge error because the machine starved the run of CPU (judge.sandbox says so)."""
-    return getattr(result, "verdict", None) == Verdict.JE and getattr(result, "message", "").startswith(STARVED)
+    return verdict_of(result) == Verdict.JE and getattr(result, "message", "").startswith(STARVED)
 
 
 def judge_test(run: Callable[[], TestResult], name: str, *, task: str = "", confirm: bool = True) -> TestResult:

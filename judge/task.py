@@ -213,10 +213,9 @@ class Task:
 
     def _check_type_parameters(self, where: str) -> None:
         from judge.names import check_name  # lazy, as above
+        from judge.tasktypes import choices  # lazy: the task types build on this module
 
-        allowed = {TaskType.COMMUNICATION: ("alone", "stub"), TaskType.OUTPUT_ONLY: (), TaskType.TWO_STEPS: ()}.get(
-            self.task_type, ("alone", "grader")
-        )
+        allowed = choices(self.task_type, "compilation")  # as the task type declares its parameter
         if self.compilation is not None and self.compilation not in allowed:
             raise PackageError(f"{where}: compilation {self.compilation!r} is not one of {list(allowed)}")
         if self.compilation in ("grader", "stub") and not any(map(self._grader_name, LANGUAGE_SUFFIXES)):

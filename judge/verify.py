@@ -36,7 +36,7 @@ FOLDER_WORDS: dict[str, tuple[str, Fit]] = {
 def folder_expectation(folder: str) -> list[tuple[str, Fit]] | None:
     """What a verdict folder's name asks for: `time_limit_and_runtime_error` asks for a
     TLE and an RE; None when a word of it is not a verdict (anything fits)."""
-    words = [word for word in folder.lower().split("_and_")]
+    words = folder.lower().split("_and_")
     if not all(word in FOLDER_WORDS for word in words):
         return None
     return [FOLDER_WORDS[word] for word in words]
