@@ -90,7 +90,9 @@ class ForkServer:
         self._pending: dict[str, _Pending] = {}
         self._ids = itertools.count(1)
         self.alive = True
+        self._closing = False  # close() lets runs in flight finish: their answers still come
         threading.Thread(target=self._read_answers, name="sandbox-forkserver", daemon=True).start()
+        threading.Thread(target=self._watch, name="sandbox-forkserver-watch", daemon=True).start()
 
     def submit(self, args: list[str]) -> Launch:
         """Send the launcher arguments (argv without argv[0]) of one run."""
@@ -125,6 +127,16 @@ class ForkServer:
                 pending = self._pending.pop(request_id, None)
             if pending is not None:
                 pending.resolve(line.decode(errors="replace"))
+        self._orphan_all()
+
+    def _watch(self) -> None:
+        """A server that died is the judge's failure for every run in flight, at once and
+        always: launchers it had forked still hold its stdout, so no end of file would say so."""
+        self.proc.wait()
+        if not self._closing:
+            self._orphan_all()
+
+    def _orphan_all(self) -> None:
         with self._lock:
             self.alive = False
             orphans, self._pending = list(self._pending.values()), {}
@@ -134,7 +146,7 @@ class ForkServer:
     def close(self) -> None:
         """Stop taking runs; runs in flight finish on their own."""
         with self._lock:
-            self.alive = False
+            self.alive, self._closing = False, True
             try:
                 self.proc.stdin.close()
             except OSError:
