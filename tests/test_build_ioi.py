@@ -75,10 +75,10 @@ def test_ioi_loads_offline_with_declared_features(built):
     assert "- n ≤ 1 000 and a_i ≤ 10^6 for each i such that 0 ≤ i < n (this subtask's" in small["problem"]
     samples = next(r for r in test if r["id"] == "findpair" and r["subtask"] == "00-samples")
     assert samples["score"] == 0 and samples["test_names"] == ["0-01", "0-02"]
-    assert samples["memory_limit"] == 268435456 and samples["time_limit"] == 0.5
+    assert samples["memory_limit"] == 64 << 20 and samples["time_limit"] == 0.5
     assert "std::pair<int, int> find_pair" in samples["starting_code"]
     assert "do not write a `main`" in samples["problem"] and "0.5 seconds" in samples["problem"]
-    assert "Memory: 256 MB" in samples["problem"] and samples["statement"] in samples["problem"]
+    assert "Memory: 64 MB" in samples["problem"] and samples["statement"] in samples["problem"]
     files = dict(samples["grader_files"])
     assert {"graders/grader.cpp", "graders/findpair.h", "checker/checker.cpp", "grader_config.json"} <= set(files)
     bits = next(r for r in train if r["id"] == "bits")
