@@ -23,6 +23,7 @@ class UsageError(Exception):
 
 def build_parser() -> argparse.ArgumentParser:
     from builders import build_ioi, codeforces, codeforces_cli, codeforces_cots, hub_push, ioi_cots
+    from builders.cfsynth import command as codeforces_tests
     from builders.generation import generate, ioi_eval
     from judge import cli as judge_cli
     from olympicforge import demo
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     build_ioi.add_parser(builds)
     codeforces.add_parser(builds)
     codeforces_cots.add_parser(builds)
+    codeforces_tests.add_parser(builds)
     ioi_cots.add_parser(builds)
     codeforces_cli.add_parser(areas)
     hub_push.add_parser(areas)

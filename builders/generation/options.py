@@ -12,10 +12,13 @@ from builders.generation.backends import OpenAIBackend, SamplingParams, VLLMBack
 from builders.generation.runs import RunStats, WorkItem, run
 
 
-def add_generation_arguments(parser: argparse.ArgumentParser, *, shardable: bool = True) -> None:
-    parser.add_argument("--model", required=True, help="model name for reports and rows (and the server, by default)")
+def add_generation_arguments(parser: argparse.ArgumentParser, *, shardable: bool = True, required: bool = True) -> None:
+    """`required=False` where the command has a step that needs no model (the caller checks)."""
+    parser.add_argument(
+        "--model", required=required, help="model name for reports and rows (and the server, by default)"
+    )
     parser.add_argument("--served-model", help="the model id the server expects, when it differs from --model")
-    source = parser.add_mutually_exclusive_group(required=True)
+    source = parser.add_mutually_exclusive_group(required=required)
     source.add_argument("--endpoint", help="OpenAI-compatible server, e.g. http://localhost:8000")
     source.add_argument("--vllm", help="a model path for the vLLM offline engine (GPU)")
     parser.add_argument("--vllm-engine", action="append", default=[], metavar="KEY=VALUE",

@@ -22,6 +22,17 @@ def codeforces_prompt(row: dict, language: str, with_editorial: bool = False) ->
     )
 
 
+TEST_ROLES = ("generator", "validator", "checker")  # what a model writes to synthesize a test suite
+
+
+def codeforces_test_prompt(row: dict, role: str) -> str:
+    """A Codeforces problem as a request for one piece of a test suite: an input generator,
+    an input validator, or the answer's kind (single / multiple / interactive) with a checker."""
+    if role not in TEST_ROLES:
+        raise ValueError(f"unknown test-synthesis role {role!r}: use {', '.join(TEST_ROLES)}")
+    return _environment.get_template(f"codeforces_{role}.md.j2").render(row=row)
+
+
 def ioi_prompt(task, statement: str, subtask: str, points: int, starting_code: str,
                general: list[str] | None = None, row=None) -> str:  # fmt: skip
     """One IOI subtask as a prompt: statement, the subtask with its constraints, limits, starting code,

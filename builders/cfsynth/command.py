@@ -1,0 +1,258 @@
+"""`olympicforge build codeforces-tests`: synthesize test suites with a model, then validate them.
+
+Two steps, so generation can run on GPU nodes and validation on CPU nodes:
+
+    build codeforces-tests --dataset DS --model M --endpoint URL --out RUN [--shard I --num-shards N]
+    build codeforces-tests --validate --out RUN [--labelled FILE.jsonl | --labelled-from-api]
+
+The first asks the model, per problem, for an input generator, a validator and the
+answer's kind with a checker (resumable, shardable: builders.generation.runs). The
+second judges those programs in the sandbox (validate.py), selects the tests, measures
+each suite on labelled submissions (quality.py) and writes the suites that are good
+enough to `RUN/suites/CONTEST/INDEX/` (NNN.in + NNN.out, checker.py), the layout
+`build codeforces --tests-from RUN` imports; `RUN/synth.jsonl` holds one record per
+problem (reruns skip problems already recorded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from builders.cfsynth.answers import gather
+from builders.cfsynth.labelled import Labelled, labelled_from_api, read_labelled
+from builders.cfsynth.quality import DEFAULT_MIN_TNR, QualityJudgeError, TestsQuality, measure
+from builders.cfsynth.select import SIZE_CLASSES
+from builders.cfsynth.validate import DEFAULT_PLAN, JudgeFailure, SynthConfig, SynthResult, synthesize
+from builders.generation.options import add_generation_arguments
+from builders.generation.prompts import TEST_ROLES, chat, codeforces_test_prompt
+from builders.generation.runs import WorkItem, read_generations
+from judge.paths import read_appended_jsonl
+from judge.workdir import private_dir
+
+log = logging.getLogger(__name__)
+KIND = "codeforces-tests"
+RECORDS = "synth.jsonl"
+SUITES = "suites"
+
+
+def needs_tests(row: dict) -> bool:
+    """A problem worth a synthesized suite: judged on stdin/stdout, with examples and a
+    reference solution, and no full suite yet."""
+    from builders.codeforces import judgeable_on_stdio
+    from builders.codeforces_tests import references
+
+    has_suite = bool(row.get("official_tests_complete")) or (row.get("generated_tests") or 0) > 0
+    return judgeable_on_stdio(row) and bool(references(row)) and not has_suite
+
+
+def work_items(rows: list[dict], generations: int, prefill_think: bool = False) -> list[WorkItem]:
+    """One item per (problem, role, sample): roles are generator, validator, checker."""
+    items = []
+    for row in rows:
+        for role in TEST_ROLES:
+            messages = tuple(chat(codeforces_test_prompt(row, role), prefill_think))
+            items += [WorkItem(row["id"], role, sample, messages) for sample in range(generations)]
+    return items
+
+
+def load_rows(dataset: str, config: str, split: str) -> list[dict]:
+    from datasets import load_dataset
+
+    return list(load_dataset(dataset, config, split=split))
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from builders.generation.generate import generate, manifest_of
+
+    rows = [row for row in load_rows(args.dataset, args.config, args.split) if args.all or needs_tests(row)]
+    rows = rows[: args.limit] if args.limit else rows
+    if not rows:
+        raise ValueError(f"{args.dataset} ({args.config}/{args.split}): no problem needs a synthesized suite "
+                         "(stdio, examples, a reference, no full suite; --all takes every judgeable one)")  # fmt: skip
+    items = work_items(rows, args.generations, args.prefill_think)
+    return generate(args, items, manifest_of(args, KIND, config=args.config, split=args.split), Console(stderr=True))
+
+
+def parse_plan(text: str) -> dict:
+    """`small=10,edge=10,max=3` -> {"small": 10, ...}; names the bad part otherwise."""
+    plan = {}
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        size, sep, count = part.partition("=")
+        if not sep or size not in SIZE_CLASSES or not count.isdigit():
+            raise ValueError(f"--plan {text!r}: {part!r} is not SIZE=COUNT with SIZE one of {', '.join(SIZE_CLASSES)}")
+        plan[size] = int(count)
+    return plan
+
+
+def suite_folder(run: Path, problem_id: str) -> Path:
+    contest, index = problem_id.split("/")
+    return run / SUITES / contest / index
+
+
+def write_suite(run: Path, problem_id: str, result: SynthResult) -> Path:
+    """The suite as NNN.in + NNN.out (+ checker.py), written beside and renamed into place."""
+    target = suite_folder(run, problem_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.parent / f".{target.name}.{os.getpid()}.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    for number, test in enumerate(result.tests, 1):
+        shutil.copyfile(test.input, staging / f"{number:03d}.in")
+        shutil.copyfile(test.output, staging / f"{number:03d}.out")
+    if result.checker:
+        (staging / "checker.py").write_text(result.checker)
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(staging, target)
+    return target
+
+
+def validate_problem(row: dict, answers, labelled: list[Labelled], compiler, config: SynthConfig, run: Path,
+                     min_tnr: float) -> dict:  # fmt: skip
+    """Synthesize, measure and (when good enough) write one problem's suite; its record."""
+    with private_dir("olympicforge-synth-") as scratch:
+        result = synthesize(row, answers, compiler, config, scratch)
+        quality: TestsQuality | None = None
+        if result.tests:
+
+            def suite():
+                return ({"input": t.input.read_text(), "output": t.output.read_text()} for t in result.tests)
+
+            quality = measure(row, suite, result.checker, labelled, compiler, min_tnr)
+            if not labelled:
+                result.report.flags.append("no labelled submission: quality unmeasured, not verifiable")
+        written = bool(quality and quality.verifiable)
+        if written:
+            write_suite(run, row["id"], result)
+    return {"problem": row["id"], "report": result.report.to_dict(),
+            "quality": quality.to_row() if quality else None,
+            "escaped": quality.escaped if quality else [], "refused": quality.refused if quality else [],
+            "tests": [{"name": t.name, "size": t.size, "bytes": t.bytes, "reference_time": round(t.reference_time, 4)}
+                      for t in result.tests],
+            "written": written}  # fmt: skip
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from builders.generation.generate import read_run
+    from judge.compile import Compiler
+    from judge.evaluate import default_workers
+
+    manifest = read_run(args.out, KIND)
+    dataset = args.dataset or manifest["dataset"]
+    rows = {row["id"]: row for row in load_rows(dataset, manifest.get("config", "default"), manifest["split"])}
+    answers = gather(read_generations(args.out))
+    records_path = args.out / RECORDS
+    done = {r["problem"] for r in read_appended_jsonl(records_path)} if not args.force else set()
+    todo = [p for p in sorted(answers) if p not in done]
+    labelled = _labelled(args, set(todo))
+    workers = args.workers or default_workers()
+    config = SynthConfig(plan=parse_plan(args.plan), max_tests=args.max_tests, max_bytes=args.max_bytes,
+                         references=args.references, workers=workers, seed=args.seed)  # fmt: skip
+    compiler = Compiler()
+    failures = 0
+    console = Console(stderr=True)
+    records = []
+    with records_path.open("a") as out, console.status("validating synthesized tests...") as status:
+        for number, problem in enumerate(todo, 1):
+            status.update(f"validating {problem} ({number}/{len(todo)})")
+            if problem not in rows:
+                raise ValueError(f"{args.out}: problem {problem} is not in {dataset}: give the run's --dataset")
+            try:
+                record = validate_problem(rows[problem], answers[problem], labelled.get(problem, []), compiler,
+                                          config, args.out, args.min_tnr)  # fmt: skip
+            except (JudgeFailure, QualityJudgeError) as exc:
+                failures += 1
+                log.error("%s: %s (left for the next run)", problem, exc)
+                continue
+            out.write(json.dumps(record) + "\n")
+            out.flush()
+            records.append(record)
+            console.print(summary_line(record))
+    summary = {"run": str(args.out), "validated": len(records), "skipped": len(done & set(answers)),
+               "judge_failures": failures, "written": sum(r["written"] for r in records),
+               "problems": records}  # fmt: skip
+    if args.json:
+        json.dump(summary, sys.stdout, indent=2)
+        print()
+    console.print(f"{len(records)} problems validated ({summary['skipped']} already done), {summary['written']} "
+                  f"suites written to {args.out / SUITES}; {failures} judge failure(s)")  # fmt: skip
+    return 1 if failures else 0
+
+
+def summary_line(record: dict) -> str:
+    quality, report = record["quality"], record["report"]
+    if quality is None:
+        return f"{record['problem']}: no suite ({'; '.join(report['flags']) or 'nothing survived'})"
+
+    def share(value):
+        return "n/a" if value is None else f"{value:.2f}"
+
+    verdict = "verifiable" if record["written"] else "not verifiable"
+    return (f"{record['problem']}: {quality['tests']} tests, TPR {share(quality['tpr'])}, TNR {share(quality['tnr'])}"
+            f" (examples alone {share(quality['examples_tnr'])}): {verdict}")  # fmt: skip
+
+
+def _labelled(args: argparse.Namespace, problems: set[str]) -> dict[str, list[Labelled]]:
+    if args.labelled:
+        return read_labelled(args.labelled)
+    if args.labelled_from_api:
+        from builders.codeforces import seed_cache
+        from builders.http_fetch import Fetcher
+
+        fetcher = Fetcher(args.cache, offline=args.offline)
+        if args.seed_cache:
+            seed_cache(fetcher, args.seed_cache)
+        try:
+            return labelled_from_api(fetcher, problems)
+        finally:
+            fetcher.close()
+    return {}
+
+
+def cmd_codeforces_tests(args: argparse.Namespace) -> int:
+    if args.validate:
+        return cmd_validate(args)
+    if not args.model or not (args.endpoint or args.vllm) or not args.dataset:
+        raise ValueError("build codeforces-tests: generation needs --dataset, --model and --endpoint or --vllm "
+                         "(or give --validate to validate a finished run)")  # fmt: skip
+    return cmd_generate(args)
+
+
+def add_parser(builds: argparse._SubParsersAction) -> None:
+    parser = builds.add_parser("codeforces-tests", help="synthesize test suites with a model (then --validate)")
+    add_generation_arguments(parser, required=False)
+    parser.add_argument("--dataset", help="a codeforces dataset: local folder or Hub id (default with --validate: "
+                                          "the run's)")  # fmt: skip
+    parser.add_argument("--config", default="default")
+    parser.add_argument("--split", default="train")
+    parser.add_argument("--all", action="store_true", help="also problems that have a full suite already")
+    parser.add_argument("--limit", type=int, help="only the first N problems (smoke runs)")
+    parser.add_argument("--out", type=Path, required=True, help="the run folder")
+    step = parser.add_argument_group("validation (--validate)")
+    step.add_argument("--validate", action="store_true", help="judge the run's programs and write the suites")
+    step.add_argument("--plan", default=",".join(f"{k}={v}" for k, v in DEFAULT_PLAN.items()),
+                      help="seeds per size class asked of each generator")  # fmt: skip
+    step.add_argument("--max-tests", type=int, default=50, help="tests per suite, at most")
+    step.add_argument("--max-bytes", type=int, default=64 << 20, help="bytes per suite (inputs + outputs), at most")
+    step.add_argument("--references", type=int, default=3, help="reference solutions run on each input")
+    step.add_argument("--min-tnr", type=float, default=DEFAULT_MIN_TNR,
+                      help="share of rejected submissions a suite must fail to be verifiable")  # fmt: skip
+    labels = step.add_mutually_exclusive_group()
+    labels.add_argument("--labelled", type=Path, help="JSONL of submissions: problem_id, language, code, verdict")
+    labels.add_argument("--labelled-from-api", action="store_true",
+                        help="labelled submissions from the Codeforces API (contest.status, cached)")  # fmt: skip
+    step.add_argument("--cache", type=Path, default=Path("out/cache/codeforces"), help="the fetcher's cache")
+    step.add_argument("--offline", action="store_true", help="use the cache only")
+    step.add_argument("--seed-cache", type=Path, help="load a demo cache folder into --cache first")
+    step.add_argument("--workers", type=int, help="runs at once (default: one per usable core)")
+    step.add_argument("--force", action="store_true", help="validate again problems already recorded")
+    step.add_argument("--json", action="store_true", help="print only the summary, as JSON, on stdout")
+    parser.set_defaults(handler=cmd_codeforces_tests)
