@@ -23,7 +23,7 @@ from rich.console import Console
 
 from builders.codeforces_pages import blog_text, contest_name, split_editorial, submission_source, tutorial_links
 from builders.codeforces_parser import PageError, ParsedProblem, parse_page
-from builders.codeforces_tests import SuiteStats, TestSource, import_suites
+from builders.codeforces_tests import SuiteStats, TestSource, TestSources, import_suites
 from builders.generation.prompts import codeforces_prompt
 from builders.http_fetch import Fetcher, FetchError
 from builders.hub_writer import HubLayout, prepare_out, publish
@@ -36,6 +36,12 @@ log = logging.getLogger(__name__)
 DEFAULT_CUTOFF = "2024-11-01"
 SOLUTIONS_PER_PROBLEM = 3
 PAIR = {"input": Value("string"), "output": Value("string")}
+TESTS_QUALITY = {  # a synthesized suite's quality, measured on labelled submissions (builders.cfsynth.quality)
+    "source": Value("string"), "tests": Value("int64"), "tpr": Value("float64"), "tnr": Value("float64"),
+    "examples_tnr": Value("float64"), "accepted": Value("int64"), "accepted_passed": Value("int64"),
+    "rejected": Value("int64"), "rejected_failed": Value("int64"), "examples_rejected_failed": Value("int64"),
+    "not_compiled": Value("int64"), "min_tnr": Value("float64"), "verifiable": Value("bool"),
+}  # fmt: skip
 FEATURES = Features({
     "id": Value("string"), "aliases": List(Value("string")), "contest_id": Value("int64"),
     "contest_name": Value("string"), "contest_type": Value("string"), "contest_start": Value("int64"),
@@ -47,7 +53,7 @@ FEATURES = Features({
     "solutions": List({"language": Value("string"), "code": Value("string"), "source": Value("string")}),
     "testset_size": Value("int64"), "official_tests": List(PAIR), "official_tests_complete": Value("bool"),
     "input_mode": Value("string"), "interactive": Value("bool"), "generated_checker": Value("string"),
-    "executable": Value("bool"), "generated_tests": Value("int64"),
+    "executable": Value("bool"), "generated_tests": Value("int64"), "tests_quality": TESTS_QUALITY,
 })  # fmt: skip
 PROMPT_FEATURES = Features({**FEATURES, "prompt": Value("string"), "language": Value("string")})
 DESCRIPTIONS = {
@@ -68,6 +74,8 @@ DESCRIPTIONS = {
     "executable": "the examples pass with a known-correct solution through the judge",
     "generated_tests": "tests in generated_tests/test_cases_NNNN.parquet that the reference solutions confirm",
     "generated_checker": "a Python checker for problems with several valid answers (checker.py input answer output)",
+    "tests_quality": "for a synthesized suite: TPR (accepted submissions it passes) and TNR (rejected ones it fails), "
+    "beside the examples' TNR alone, and whether it meets the TNR threshold; null otherwise",
     "prompt": "the prompt for a model (verifiable-prompts)", "language": "cpp or python (verifiable-prompts)",
 }  # fmt: skip
 
@@ -191,7 +199,7 @@ def collect(fetcher: Fetcher, contests: range | None, summary: CodeforcesSummary
                 "solutions": solutions.get(index, []), "testset_size": None, "official_tests": [],
                 "official_tests_complete": False, "input_mode": problem.input_mode,
                 "interactive": problem.interactive or "interactive" in info.get("tags", []),
-                "generated_checker": None, "executable": False, "generated_tests": 0,
+                "generated_checker": None, "executable": False, "generated_tests": 0, "tests_quality": None,
             }  # fmt: skip
             seen[key] = row
             rows.append(row)
@@ -228,12 +236,35 @@ def mark_executable(rows: list[dict], compiler: Compiler) -> None:
 
 def verifiable(row: dict) -> bool:
     """The anchor's rule: a known-correct solution passes the examples, and the problem has
-    a full suite (complete official tests, or generated tests the references confirm)."""
-    return bool(row["executable"]) and (bool(row["official_tests_complete"]) or row.get("generated_tests", 0) > 0)
+    a full suite (complete official tests, or generated tests the references confirm). A
+    synthesized suite counts only when its measured quality says so (TPR 1, TNR at the threshold)."""
+    quality = row.get("tests_quality")
+    generated = row.get("generated_tests", 0) > 0 and (not quality or bool(quality["verifiable"]))
+    return bool(row["executable"]) and (bool(row["official_tests_complete"]) or generated)
+
+
+def synthesized_summary(rows: list[dict]) -> dict | None:
+    """For the card: how synthesized suites score, as TNR histograms beside the examples alone."""
+    measured = [r["tests_quality"] for r in rows if r.get("tests_quality") and r["tests_quality"]["tnr"] is not None]
+    if not measured:
+        return None
+    bins = [(0.0, 0.5), (0.5, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 1.0), (1.0, 1.0)]
+
+    def histogram(key: str) -> list[int]:
+        return [sum(low <= q[key] < high or q[key] == low == high for q in measured) for low, high in bins]
+
+    def mean(key: str) -> float:
+        return sum(q[key] for q in measured) / len(measured)
+
+    return {"problems": len(measured), "verifiable": sum(q["verifiable"] for q in measured),
+            "bins": [f"{low:.2f}" if low == high else f"[{low:.2f}, {high:.2f})" for low, high in bins],
+            "suite": histogram("tnr"), "examples": histogram("examples_tnr"), "mean_tnr": round(mean("tnr"), 3),
+            "mean_examples_tnr": round(mean("examples_tnr"), 3),
+            "min_tnr": min(q["min_tnr"] for q in measured)}  # fmt: skip
 
 
 def write_dataset(out: Path, rows: list[dict], cutoff: str, org: str, summary: CodeforcesSummary,
-                  tests: TestSource | None = None, compiler: Compiler | None = None,
+                  tests: TestSources | None = None, compiler: Compiler | None = None,
                   console: Console | None = None) -> Path:  # fmt: skip
     cut = int(datetime.datetime.fromisoformat(cutoff).replace(tzinfo=datetime.UTC).timestamp())
     with HubLayout(out, "codeforces") as layout:
@@ -267,6 +298,7 @@ def write_dataset(out: Path, rows: list[dict], cutoff: str, org: str, summary: C
                      "tests": share("official_tests"), "executable": share("executable"), "cutoff": cutoff,
                      "missing": len(summary.missing), "build_year": datetime.date.today().year,
                      "suites": summary.tests.to_dict() if summary.tests else None,
+                     "synthesized": synthesized_summary(rows),
                      "verifiable": f"{sum(verifiable(r) for r in rows)}/{len(rows)}"},
         )  # fmt: skip
         summary.output = publish(layout, spec)
@@ -275,9 +307,11 @@ def write_dataset(out: Path, rows: list[dict], cutoff: str, org: str, summary: C
 
 
 def build_codeforces(fetcher: Fetcher, out: Path, *, contests: range | None = None, cutoff: str = DEFAULT_CUTOFF,
-                     org: str = "olympicforge", compiler: Compiler | None = None, tests_from: str | None = None,
+                     org: str = "olympicforge", compiler: Compiler | None = None,
+                     tests_from: str | list[str] | None = None,
                      console: Console | None = None) -> CodeforcesSummary:  # fmt: skip
-    """`tests_from`: full test suites to import and validate (builders.codeforces_tests)."""
+    """`tests_from`: where full test suites come from, to import and validate
+    (builders.codeforces_tests); with several, the first that has a problem's suite wins."""
     console = console or Console(stderr=True)
     out = prepare_out(out)
     summary = CodeforcesSummary()
@@ -288,7 +322,9 @@ def build_codeforces(fetcher: Fetcher, out: Path, *, contests: range | None = No
             "no problem could be read: nothing to build" + (f" ({summary.missing[0]})" if summary.missing else "")
         )
     compiler = compiler or Compiler()
-    source = TestSource(tests_from, {contest_of(r["id"]) for r in rows}) if tests_from else None
+    specs = [tests_from] if isinstance(tests_from, str) else list(tests_from or [])
+    contests = {contest_of(r["id"]) for r in rows}
+    source = TestSources([TestSource(spec, contests) for spec in specs]) if specs else None
     write_dataset(out, rows, cutoff, org, summary, source, compiler, console)
     return summary
 
@@ -305,8 +341,10 @@ def add_parser(builds: argparse._SubParsersAction) -> None:
     parser.add_argument("--org", default="olympicforge")
     parser.add_argument(
         "--tests-from",
-        help="full test suites: a folder (anchor layout, or CONTEST/INDEX/NAME.in "
-        "+ .out) or a Hub dataset id in the anchor layout; validated with the references",
+        action="append",
+        help="full test suites: a folder (anchor layout, or CONTEST/INDEX/NAME.in + .out), a run folder of "
+        "`build codeforces-tests`, or a Hub dataset id in the anchor layout; validated with the references; "
+        "repeatable (the first that has a problem's suite wins)",
     )
     parser.add_argument("--base-url", default="https://codeforces.com", help=argparse.SUPPRESS)  # tests
     parser.set_defaults(handler=cmd_build_codeforces)

@@ -27,6 +27,10 @@ from datasets import Features, List, Value, load_dataset
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from builders.cfsynth.command import KIND as SYNTH_KIND
+from builders.cfsynth.traces import CONFIG_OF_ROLE, trace_features
+from builders.cfsynth.traces import DESCRIPTIONS as SYNTH_DESCRIPTIONS
+from builders.cfsynth.traces import trace_rows as synth_trace_rows
 from builders.codeforces import DESCRIPTIONS as PROBLEM_DESCRIPTIONS
 from builders.codeforces import FEATURES as PROBLEM_FEATURES
 from builders.codeforces_tests import suite_folder
@@ -59,6 +63,7 @@ FEATURES = Features({
     "api_metadata": USAGE, "messages": List(MESSAGE), "code": Value("string"), "language": Value("string"),
     "passed_examples": Value("bool"), "passed_tests": Value("bool"), "verdict": Value("string"),
 })  # fmt: skip
+SYNTH_FEATURES = trace_features({k: v for k, v in FEATURES.items() if k in PROBLEM_FEATURES})
 SUITE_BATCH = 16  # tests judged before checking for a failure: only pass or fail is recorded
 DESCRIPTIONS = {
     **{k: v for k, v in PROBLEM_DESCRIPTIONS.items() if k in FEATURES},
@@ -69,6 +74,7 @@ DESCRIPTIONS = {
     "language": "cpp or python", "passed_examples": "the code passes every example through the judge",
     "passed_tests": "the code passes the full suite: official and generated tests (null: the problem has none)",
     "verdict": f"the judge's verdict: AC, WA, TLE, MLE, RE, CE, ... or {NO_CODE}",
+    **SYNTH_DESCRIPTIONS,
 }  # fmt: skip
 
 
@@ -199,8 +205,12 @@ def build_codeforces_cots(runs: list[Path], out: Path, *, dataset: str | None = 
     rows: list[dict] = []
     problem_sets: dict[str, dict] = {}
     for run in runs:
-        source = dataset or read_run(run, "codeforces")["dataset"]
+        manifest = read_run(run, ("codeforces", SYNTH_KIND))
+        source = dataset or manifest["dataset"]
         problems = problem_sets.get(source) or problem_sets.setdefault(source, load_problems(source))
+        if manifest["kind"] == SYNTH_KIND:  # test-synthesis traces: their fate is known from validation
+            rows += synth_trace_rows(run, problems, DROPPED_PROBLEM_COLUMNS)
+            continue
         contests = {contest_of(p["id"]) for p in problems.values() if p.get("generated_tests")}
         rows += trace_rows(run, problems, compiler, workers, summary, suite_folder(source, contests))
     kept = drop_exact_duplicates(rows)  # across runs
@@ -214,11 +224,14 @@ def build_codeforces_cots(runs: list[Path], out: Path, *, dataset: str | None = 
         writers = {}
 
         def write(config: str, row: dict) -> None:
-            writer = writers.get(config) or writers.setdefault(config, layout.split(config, "train", FEATURES))
+            features = SYNTH_FEATURES if config in CONFIG_OF_ROLE.values() else FEATURES
+            writer = writers.get(config) or writers.setdefault(config, layout.split(config, "train", features))
             writer.write({k: v for k, v in row.items() if k != "_config"})
 
         for row in kept:
             write(row["_config"], row)
+            if row["_config"] in CONFIG_OF_ROLE.values():
+                continue
             if decontaminator and row["id"] in clean:
                 write(f"{row['_config']}_decontaminated", row)
         if decontaminator:
@@ -235,6 +248,12 @@ def build_codeforces_cots(runs: list[Path], out: Path, *, dataset: str | None = 
 
 
 def card_spec(rows: list[dict], summary: CotsSummary, benchmarks, ngram: int, org: str) -> CardSpec:
+    synthesis = {}
+    for config in CONFIG_OF_ROLE.values():
+        traces = [r for r in rows if r["_config"] == config]
+        if traces:
+            synthesis[config] = {"rows": len(traces), "used": sum(r["used"] for r in traces)}
+    rows = [r for r in rows if r["_config"] not in CONFIG_OF_ROLE.values()]
     by_config: dict[str, Counter] = {}
     for row in rows:
         by_config.setdefault(row["_config"], Counter())[row["verdict"]] += 1
@@ -248,7 +267,8 @@ def card_spec(rows: list[dict], summary: CotsSummary, benchmarks, ngram: int, or
                  "passed": passed, "suite_passed": suite_passed, "examples_only": examples_only,
                  "problems": len({r["id"] for r in rows}), "duplicates": summary.duplicates,
                  "failed_generations": summary.failed_generations, "benchmarks": list(benchmarks), "ngram": ngram,
-                 "contaminated": len(summary.contaminated_problems), "build_year": datetime.date.today().year},
+                 "contaminated": len(summary.contaminated_problems), "build_year": datetime.date.today().year,
+                 "synthesis": synthesis},
     )  # fmt: skip
 
 

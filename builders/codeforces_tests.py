@@ -6,7 +6,10 @@
 - a Hub dataset id in that layout (only the files of the contests being built are
   downloaded);
 - a plain folder `CONTEST/INDEX/NAME.in` + `NAME.out` (the problem id `1234/A` as two
-  folders), with an optional `checker.py` beside the tests.
+  folders), with an optional `checker.py` beside the tests;
+- a run folder of `build codeforces-tests` (synthesized suites in the plain layout under
+  `suites/`, and each problem's measured quality in `synth.jsonl`, which becomes the row's
+  `tests_quality` whether or not the suite was good enough to be written).
 
 Every imported test is validated with the judge. Each accepted reference solution of the
 row runs on it within the problem's limits, through the checker when there is one:
@@ -63,13 +66,20 @@ class TestSource:
     def __init__(self, spec: str, contests: set[int], cache: Path | None = None) -> None:
         self.spec = spec
         path = Path(spec)
-        if path.exists():
+        self.qualities: dict[str, dict] = {}
+        if (path / "run.json").is_file():
+            self.root, self.qualities = _synthesized(path)
+        elif path.exists():
             self.root = path / "generated_tests" if (path / "generated_tests").is_dir() else path
         elif HUB_ID.fullmatch(spec):
             self.root = _download(spec, contests, cache)
         else:
             raise TestSuiteError(f"--tests-from {spec}: neither a folder nor a Hub dataset id")
         self.layout = "anchor" if any(self.root.glob("test_cases_*.parquet")) else "plain"
+
+    def quality(self, problem_id: str) -> dict | None:
+        """The measured quality of a synthesized suite (the `tests_quality` column), or None."""
+        return self.qualities.get(problem_id)
 
     def suite(self, problem_id: str) -> ImportedSuite | None:
         contest, index = problem_id.split("/")
@@ -80,6 +90,32 @@ class TestSource:
         if not folder.is_dir():
             return None
         return _plain_suite(folder, f"--tests-from {self.spec}: {problem_id}")
+
+
+class TestSources:
+    """Several sources, asked in order: the first that has a problem's suite (or quality) wins."""
+
+    __test__ = False
+
+    def __init__(self, sources: list[TestSource]) -> None:
+        self.sources = sources
+
+    def suite(self, problem_id: str) -> ImportedSuite | None:
+        return next((s for s in (source.suite(problem_id) for source in self.sources) if s is not None), None)
+
+    def quality(self, problem_id: str) -> dict | None:
+        return next((q for q in (source.quality(problem_id) for source in self.sources) if q is not None), None)
+
+
+def _synthesized(run: Path) -> tuple[Path, dict[str, dict]]:
+    """A `build codeforces-tests` run folder: where its suites are, and each problem's quality."""
+    from builders.cfsynth.command import KIND, RECORDS, SUITES
+    from builders.generation.generate import read_run
+    from judge.paths import read_appended_jsonl
+
+    read_run(run, KIND)
+    qualities = {r["problem"]: r["quality"] for r in read_appended_jsonl(run / RECORDS) if r.get("quality")}
+    return run / SUITES, qualities
 
 
 def _plain_suite(folder: Path, where: str) -> ImportedSuite | None:
@@ -153,7 +189,7 @@ def validate_suite(row: dict, suite: ImportedSuite, compiler: Compiler, stats: S
     return kept
 
 
-def import_suites(rows: list[dict], source: TestSource, tests_root: Path, compiler: Compiler,
+def import_suites(rows: list[dict], source: TestSource | TestSources, tests_root: Path, compiler: Compiler,
                   progress=None) -> SuiteStats:  # fmt: skip
     """Validate each row's imported suite, write what is kept to `tests_root` in the
     anchor's layout (one file per contest) and set the rows' `generated_tests` and
@@ -166,6 +202,7 @@ def import_suites(rows: list[dict], source: TestSource, tests_root: Path, compil
         writer = ContestTestsWriter(tests_root, contest)
         try:
             for row in contest_rows:
+                row["tests_quality"] = next(filter(None, map(source.quality, _ids(row))), None)
                 for problem_id in _ids(row):
                     suite = source.suite(problem_id)
                     if suite is not None:

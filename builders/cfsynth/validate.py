@@ -105,6 +105,8 @@ class _Synthesis:
     def run(self) -> SynthResult:
         report = self.report
         none = SynthResult(report, [], None)
+        if report.kind in ("single", "interactive"):  # the call is the answer's use; a checker comes with `multiple`
+            report.used.update({a.key: True for a in self.answers.checkers if a.kind == report.kind})
         if report.kind == "interactive" or self.row.get("interactive") or self.row.get("interaction_format"):
             report.flags.append("interactive: needs an interactor, not a test suite")
             return none

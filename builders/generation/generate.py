@@ -67,14 +67,16 @@ def record_run(folder: Path, manifest: dict) -> None:
     atomic_write_bytes(path, json.dumps(manifest, indent=2).encode())
 
 
-def read_run(folder: Path, kind: str) -> dict:
-    """The `run.json` of a run folder, checked to be a `kind` run."""
+def read_run(folder: Path, kind: str | tuple[str, ...]) -> dict:
+    """The `run.json` of a run folder, checked to be a `kind` run (or one of several kinds)."""
     try:
         manifest = json.loads((folder / "run.json").read_text())
     except FileNotFoundError:
-        raise FileNotFoundError(f"{folder}: no run.json (not a folder written by `olympicforge generate`)") from None
-    if manifest.get("kind") != kind:
-        raise ValueError(f"{folder}/run.json: a {manifest.get('kind')!r} run, not a {kind} one")
+        raise FileNotFoundError(f"{folder}: no run.json (not a run folder of `olympicforge generate` "
+                                "or `build codeforces-tests`)") from None
+    kinds = (kind,) if isinstance(kind, str) else kind
+    if manifest.get("kind") not in kinds:
+        raise ValueError(f"{folder}/run.json: a {manifest.get('kind')!r} run, not a {' or '.join(kinds)} one")
     return manifest
 
 
