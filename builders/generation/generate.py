@@ -72,8 +72,9 @@ def read_run(folder: Path, kind: str | tuple[str, ...]) -> dict:
     try:
         manifest = json.loads((folder / "run.json").read_text())
     except FileNotFoundError:
-        raise FileNotFoundError(f"{folder}: no run.json (not a run folder of `olympicforge generate` "
-                                "or `build codeforces-tests`)") from None
+        raise FileNotFoundError(
+            f"{folder}: no run.json (not a run folder of `olympicforge generate` or `build codeforces-tests`)"
+        ) from None
     kinds = (kind,) if isinstance(kind, str) else kind
     if manifest.get("kind") not in kinds:
         raise ValueError(f"{folder}/run.json: a {manifest.get('kind')!r} run, not a {' or '.join(kinds)} one")
