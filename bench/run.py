@@ -39,7 +39,7 @@ from builders.codeforces_parser import parse_page  # noqa: E402
 from judge.batcheval import SubmissionJob, evaluate_many  # noqa: E402
 from judge.checkers import FloatDiff, TokenDiff, WhiteDiff  # noqa: E402
 from judge.compile import CompileOptions, Compiler, SourceFile, precompiled_header  # noqa: E402
-from judge.evaluate import judge_submission  # noqa: E402
+from judge.evaluate import judge_submission, usable_cores  # noqa: E402
 from judge.loaders import load_task  # noqa: E402
 from judge.paths import atomic_write_bytes  # noqa: E402
 from judge.sandbox import Bind, RunLimits, Sandbox  # noqa: E402
@@ -291,6 +291,84 @@ def bench_full_suites(compiler: Compiler, work: Path, tests: int, completions: i
     return figures
 
 
+SUM_CPP = (
+    '#include <cstdio>\nint main(){int n;long long s=0,x;scanf("%d",&n);'
+    'while(n--){scanf("%lld",&x);s+=x;}printf("%lld\\n",s);}\n'
+)
+SUM_PY = "import sys\nd = sys.stdin.buffer.read().split()\nprint(sum(map(int, d[1 : 1 + int(d[0])])))\n"
+SUM_GENERATOR = """import random, sys
+seed, size = int(sys.argv[1]), sys.argv[2]
+rng = random.Random(f"{seed}/{size}")
+cases = ["1\\n1000000000\\n", "3\\n1000000000 1000000000 1000000000\\n", "1\\n1\\n"]
+if size == "edge":
+    sys.stdout.write(cases[seed % len(cases)])
+else:
+    n = rng.randint(1, 10) if size == "small" else 200000
+    print(n)
+    print(*(rng.randint(1, 10**9) for _ in range(n)))
+"""
+SUM_VALIDATOR = """import sys
+tokens = sys.stdin.read().split()
+try:
+    n = int(tokens[0])
+    assert 1 <= n <= 200000 and len(tokens) == n + 1 and all(1 <= int(t) <= 10**9 for t in tokens[1:])
+except (AssertionError, ValueError, IndexError):
+    sys.exit(1)
+"""
+SUM_ROW = {"id": "9999/B", "time_limit": 1.0, "memory_limit": 256.0, "input_mode": "stdio",
+           "examples": [{"input": "3\n1 2 3\n", "output": "6\n"}],
+           "solutions": [{"language": "GNU C++17", "code": SUM_CPP},
+                         {"language": "Python 3", "code": SUM_PY}]}  # fmt: skip
+
+
+def bench_synthesis(compiler: Compiler, workers: int) -> dict:
+    """Test synthesis on a sum problem (answers need 64 bits): tests validated per minute
+    per core (each generator runs twice, then the validator and two references run), with
+    one worker and with `workers`; then judge seconds per problem to measure the suite on
+    5 labelled submissions (2 accepted, 3 rejected)."""
+    from builders.cfsynth.answers import gather
+    from builders.cfsynth.validate import SynthConfig, synthesize
+    from judge.workdir import private_dir
+
+    texts = {"generator": f"```python\n{SUM_GENERATOR}```", "validator": f"```python\n{SUM_VALIDATOR}```",
+             "checker": "kind: single"}  # fmt: skip
+    records = [{"key": f"9999/B|{role}|0", "problem": "9999/B", "variant": role, "generation": text,
+                "finish_reason": "stop"} for role, text in texts.items()]  # fmt: skip
+    answers = gather(records)["9999/B"]
+    figures: dict = {}
+    with private_dir("bench-synth-") as scratch:  # compiles every program: the timed runs hit the cache
+        synthesize(SUM_ROW, answers, compiler, SynthConfig(plan={"small": 1}), scratch)
+    for count in sorted({1, workers}):
+        with private_dir("bench-synth-") as scratch:
+            started = time.perf_counter()
+            result = synthesize(SUM_ROW, answers, compiler, SynthConfig(workers=count), scratch)
+            minutes = (time.perf_counter() - started) / 60
+            assert result.tests and not result.report.flags, result.report
+            rate = result.report.generated / minutes / count
+            figures[f"tests_validated_per_min_per_core_{count}_workers"] = round(rate, 1)
+            if count == workers:
+                figures |= _bench_quality(compiler, result.tests)
+    figures["generated_inputs"] = result.report.generated
+    return figures
+
+
+def _bench_quality(compiler: Compiler, tests: list) -> dict:
+    from builders.cfsynth.labelled import Labelled
+    from builders.cfsynth.quality import measure
+    from builders.cfsynth.select import as_pairs
+
+    overflow = SUM_CPP.replace("long long s=0,x", "int s=0,x").replace("%lld", "%d")
+    labelled = [Labelled("9999/B", "GNU C++17", SUM_CPP, "OK"), Labelled("9999/B", "Python 3", SUM_PY, "OK"),
+                Labelled("9999/B", "GNU C++17", overflow, "WRONG_ANSWER"),
+                Labelled("9999/B", "GNU C++17", SUM_CPP.replace("n--", "--n"), "WRONG_ANSWER"),
+                Labelled("9999/B", "Python 3", "print(6)\n", "WRONG_ANSWER")]  # fmt: skip
+    started = time.perf_counter()
+    quality = measure(SUM_ROW, as_pairs(tests), None, labelled, compiler)
+    assert quality.tpr == 1.0 and quality.tnr == 1.0, quality
+    return {"quality_judge_s_per_problem": round(time.perf_counter() - started, 2), "suite_tests": len(tests),
+            "labelled_submissions": len(labelled)}  # fmt: skip
+
+
 def bench_comparators(work: Path) -> dict:
     """The built-in comparators on the 63 MiB one-line attack: MB/s when it is the answer
     too (both files read whole), and ms to reject it against the answer `a`."""
@@ -344,6 +422,8 @@ def main() -> int:
             suites = bench_full_suites(compiler, work, args.suite_tests, args.reward_completions)
         with console.status("comparators on a 63 MiB line"):
             comparators = bench_comparators(work)
+        with console.status("test synthesis: validation and quality measurement"):
+            synthesis = bench_synthesis(compiler, usable_cores())
     results = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": platform.platform()},
         "sandbox_backend": sandbox.info.name,
@@ -355,6 +435,7 @@ def main() -> int:
         "grpo_rewards": rewards,
         "codeforces_full_suites": suites,
         "comparators_63_mib_line": comparators,
+        "codeforces_test_synthesis": synthesis,
     }
     atomic_write_bytes(args.out, (json.dumps(results, indent=2) + "\n").encode())
     table = Table(title=f"olympicforge judge benchmark ({sandbox.info.name})")
@@ -377,6 +458,8 @@ def main() -> int:
         table.add_row(f"Codeforces parse {key}", str(value))
     for key, value in suites.items():
         table.add_row(f"Codeforces full suite {key}", str(value))
+    for key, value in synthesis.items():
+        table.add_row(f"test synthesis {key}", str(value))
     for key, value in rewards.items():
         table.add_row(f"cf_code reward {key}", str(value))
     for key, value in comparators.items():

@@ -29,7 +29,7 @@ from rich.console import Console
 from builders.cfsynth.answers import gather
 from builders.cfsynth.labelled import Labelled, labelled_from_api, read_labelled
 from builders.cfsynth.quality import DEFAULT_MIN_TNR, QualityJudgeError, TestsQuality, measure
-from builders.cfsynth.select import SIZE_CLASSES
+from builders.cfsynth.select import SIZE_CLASSES, as_pairs
 from builders.cfsynth.validate import DEFAULT_PLAN, JudgeFailure, SynthConfig, SynthResult, synthesize
 from builders.generation.options import add_generation_arguments
 from builders.generation.prompts import TEST_ROLES, chat, codeforces_test_prompt
@@ -122,11 +122,7 @@ def validate_problem(row: dict, answers, labelled: list[Labelled], compiler, con
         result = synthesize(row, answers, compiler, config, scratch)
         quality: TestsQuality | None = None
         if result.tests:
-
-            def suite():
-                return ({"input": t.input.read_text(), "output": t.output.read_text()} for t in result.tests)
-
-            quality = measure(row, suite, result.checker, labelled, compiler, min_tnr)
+            quality = measure(row, as_pairs(result.tests), result.checker, labelled, compiler, min_tnr)
             if not labelled:
                 result.report.flags.append("no labelled submission: quality unmeasured, not verifiable")
         written = bool(quality and quality.verifiable)

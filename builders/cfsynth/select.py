@@ -27,6 +27,12 @@ class Candidate:
     reference_time: float  # the slowest reference's CPU seconds on it
 
 
+def as_pairs(candidates: list[Candidate]):
+    """A fresh iterator of {input, output} over the tests' files, each time it is called:
+    what the judge takes, read one test at a time."""
+    return lambda: ({"input": c.input.read_text(), "output": c.output.read_text()} for c in candidates)
+
+
 def select_tests(candidates: list[Candidate], max_tests: int, max_bytes: int, seed: int = 0) -> list[Candidate]:
     """Examples first (always, they are what the statement shows), then edge cases, the
     hardest, and a seeded random spread over the size classes, until `max_tests` tests
