@@ -136,34 +136,26 @@ def validate_problem(row: dict, answers, labelled: list[Labelled], compiler, con
             "written": written}  # fmt: skip
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
-    from builders.generation.generate import read_run
-    from judge.compile import Compiler
-    from judge.evaluate import default_workers
-
-    manifest = read_run(args.out, KIND)
-    dataset = args.dataset or manifest["dataset"]
-    rows = {row["id"]: row for row in load_rows(dataset, manifest.get("config", "default"), manifest["split"])}
-    answers = gather(read_generations(args.out))
-    records_path = args.out / RECORDS
-    done = {r["problem"] for r in read_appended_jsonl(records_path)} if not args.force else set()
+def validate_run(run: Path, rows: dict[str, dict], labelled: dict[str, list[Labelled]], compiler,
+                 config: SynthConfig, min_tnr: float = DEFAULT_MIN_TNR, force: bool = False,
+                 console: Console | None = None) -> dict:  # fmt: skip
+    """Validate every problem of a run not recorded yet (all with `force`); the summary.
+    A judge failure leaves its problem unrecorded, for the next run."""
+    console = console or Console(stderr=True)
+    answers = gather(read_generations(run))
+    records_path = run / RECORDS
+    done = set() if force else {r["problem"] for r in read_appended_jsonl(records_path)}
     todo = [p for p in sorted(answers) if p not in done]
-    labelled = _labelled(args, set(todo))
-    workers = args.workers or default_workers()
-    config = SynthConfig(plan=parse_plan(args.plan), max_tests=args.max_tests, max_bytes=args.max_bytes,
-                         references=args.references, workers=workers, seed=args.seed)  # fmt: skip
-    compiler = Compiler()
-    failures = 0
-    console = Console(stderr=True)
-    records = []
+    missing = [p for p in todo if p not in rows]
+    if missing:
+        raise ValueError(f"{run}: problem {missing[0]} is not in the dataset: give the run's --dataset")
+    failures, records = 0, []
     with records_path.open("a") as out, console.status("validating synthesized tests...") as status:
         for number, problem in enumerate(todo, 1):
             status.update(f"validating {problem} ({number}/{len(todo)})")
-            if problem not in rows:
-                raise ValueError(f"{args.out}: problem {problem} is not in {dataset}: give the run's --dataset")
             try:
                 record = validate_problem(rows[problem], answers[problem], labelled.get(problem, []), compiler,
-                                          config, args.out, args.min_tnr)  # fmt: skip
+                                          config, run, min_tnr)  # fmt: skip
             except (JudgeFailure, QualityJudgeError) as exc:
                 failures += 1
                 log.error("%s: %s (left for the next run)", problem, exc)
@@ -172,15 +164,33 @@ def cmd_validate(args: argparse.Namespace) -> int:
             out.flush()
             records.append(record)
             console.print(summary_line(record))
-    summary = {"run": str(args.out), "validated": len(records), "skipped": len(done & set(answers)),
-               "judge_failures": failures, "written": sum(r["written"] for r in records),
-               "problems": records}  # fmt: skip
+    return {"run": str(run), "validated": len(records), "skipped": len(done & set(answers)),
+            "judge_failures": failures, "written": sum(r["written"] for r in records), "problems": records}  # fmt: skip
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from builders.generation.generate import read_run
+    from judge.compile import Compiler
+    from judge.evaluate import default_workers
+
+    manifest = read_run(args.out, KIND)
+    dataset = args.dataset or manifest["dataset"]
+    rows = {row["id"]: row for row in load_rows(dataset, manifest.get("config", "default"), manifest["split"])}
+    config = SynthConfig(plan=parse_plan(args.plan), max_tests=args.max_tests, max_bytes=args.max_bytes,
+                         references=args.references, workers=args.workers or default_workers(),
+                         seed=args.seed)  # fmt: skip
+    recorded = {r["problem"] for r in read_appended_jsonl(args.out / RECORDS)}
+    asked = {r["problem"] for r in read_generations(args.out)}
+    labelled = _labelled(args, asked - (set() if args.force else recorded))
+    console = Console(stderr=True)
+    summary = validate_run(args.out, rows, labelled, Compiler(), config, args.min_tnr, args.force, console)
     if args.json:
         json.dump(summary, sys.stdout, indent=2)
         print()
-    console.print(f"{len(records)} problems validated ({summary['skipped']} already done), {summary['written']} "
-                  f"suites written to {args.out / SUITES}; {failures} judge failure(s)")  # fmt: skip
-    return 1 if failures else 0
+    console.print(f"{summary['validated']} problems validated ({summary['skipped']} already done), "
+                  f"{summary['written']} suites written to {args.out / SUITES}; "
+                  f"{summary['judge_failures']} judge failure(s)")  # fmt: skip
+    return 1 if summary["judge_failures"] else 0
 
 
 def summary_line(record: dict) -> str:
