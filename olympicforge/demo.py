@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ from judge.tasktypes.batch import BatchIO
 from judge.testset import discover_tests
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+DEMO_MIN_TNR = 0.95  # what every demo suite must reach (and the examples alone must not)
 
 
 @dataclass
@@ -119,6 +121,62 @@ def check_recorded_verdicts(run: Path, answers_file: Path, console) -> int:
     return len(wrong)
 
 
+def synthesize_demo_suites(dataset: Path, fetcher: Fetcher, compiler: Compiler, runs: Path,
+                           console) -> tuple[Path, int]:  # fmt: skip
+    """`build codeforces-tests` on the demo problems that lack a suite: the model's answers
+    come from examples/generations/codeforces-tests-answers.json through a local
+    OpenAI-compatible server, the labelled submissions from the demo cache's
+    `contest.status`. Prints TNR on the examples alone vs on the suite; the count of
+    suites below the demo's bar (TPR 1, TNR 0.95, examples alone lower) is returned."""
+    from builders.cfsynth.command import KIND, needs_tests, validate_run, work_items
+    from builders.cfsynth.labelled import labelled_from_api
+    from builders.cfsynth.validate import SynthConfig
+    from builders.generation.backends import OpenAIBackend, SamplingParams
+    from builders.generation.recorded import RecordedServer
+    from builders.generation.runs import run as run_items
+
+    recorded = json.loads((EXAMPLES / "generations" / "codeforces-tests-answers.json").read_text())
+    rows = {row["id"]: row for split in load_dataset(str(dataset), "default").values() for row in split}
+    targets = [row for row in rows.values() if needs_tests(row) and f"{row['id']}|generator" in recorded]
+    items = work_items(targets, generations=1)
+    answers = {item.messages[0]["content"]: [a["answer"] for a in recorded[f"{item.problem}|{item.variant}"]]
+               for item in items}  # fmt: skip
+    folder = runs / "demo-codeforces-tests"
+    shutil.rmtree(folder, ignore_errors=True)  # the demo shows the whole job every time
+    record_run(folder, {"kind": KIND, "model": "recorded-answers", "dataset": str(dataset), "config": "default",
+                        "split": "train"})  # fmt: skip
+    with RecordedServer(answers) as server:
+        backend = OpenAIBackend(server.url, "recorded-answers")
+        try:
+            stats = run_items(items, backend, SamplingParams(), run_file(folder), show_progress=False)
+        finally:
+            backend.close()
+    console.print(f"{len(targets)} problems without a suite: {stats.done} answers asked, {stats.skipped} already there")
+    labelled = labelled_from_api(fetcher, {row["id"] for row in targets})
+    summary = validate_run(folder, rows, labelled, compiler, SynthConfig(workers=default_workers()),
+                           console=console)  # fmt: skip
+    table = Table(title="synthesized suites: rejected submissions caught (TNR), accepted ones passed (TPR)")
+    for column in ("problem", "tests", "accepted", "rejected", "TPR", "TNR examples alone", "TNR suite", "verifiable"):
+        table.add_column(column)
+    weak = 0
+    for record in summary["problems"]:
+        quality = record["quality"] or {}
+        good = (quality.get("tpr") == 1.0 and (quality.get("tnr") or 0) >= DEMO_MIN_TNR
+                and quality["examples_tnr"] < quality["tnr"])  # fmt: skip
+        weak += not good
+        counts = [str(quality.get(key, 0)) for key in ("tests", "accepted", "rejected")]
+        shares = [_share(quality.get(key)) for key in ("tpr", "examples_tnr", "tnr")]
+        table.add_row(record["problem"], *counts, *shares, "[green]yes[/]" if record["written"] else "[bold red]no[/]")
+    console.print(table)
+    if weak:
+        console.print(f"[bold red]{weak} demo suite(s) miss the bar: TPR 1.0, TNR >= {DEMO_MIN_TNR}, above examples[/]")
+    return folder, weak
+
+
+def _share(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
 def add_parser(areas: argparse._SubParsersAction) -> None:
     demo = areas.add_parser("demo", help="judge the bundled examples and build datasets from them (no network)")
     demo.add_argument("--out", type=Path, default=Path("out/hub"))
@@ -167,8 +225,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     console.rule("codeforces dataset, offline, from the demo cache in examples/codeforces")
     fetcher = Fetcher(args.out.parent / "cache" / "codeforces-demo", offline=True)
     seed_cache(fetcher, EXAMPLES / "codeforces")
+    imported = str(EXAMPLES / "codeforces" / "tests")
+    codeforces = build_codeforces(fetcher, args.out, compiler=compiler, console=console, tests_from=imported)
+    console.rule("synthesized test suites: recorded model answers, validated in the sandbox, measured")
+    synth_run, weak = synthesize_demo_suites(codeforces.output, fetcher, compiler, args.out.parent / "runs", console)
     codeforces = build_codeforces(fetcher, args.out, compiler=compiler, console=console,
-                                  tests_from=str(EXAMPLES / "codeforces" / "tests"))  # fmt: skip
+                                  tests_from=[imported, str(synth_run)])  # fmt: skip
     suites = codeforces.tests
     console.print(f"test suites: {suites.kept} of {suites.imported} imported tests confirmed by the references, "
                   f"{suites.dropped} dropped, {len(suites.flagged)} problems flagged")  # fmt: skip
@@ -177,7 +239,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     console.rule("codeforces-cots from recorded answers (examples/generations), judged")
     run = recorded_codeforces_run(codeforces.output, EXAMPLES / "generations" / "codeforces-answers.json",
                                   args.out.parent / "runs" / "demo-codeforces")  # fmt: skip
-    cots = build_codeforces_cots([run], args.out, benchmarks=[f"{summary.outputs['ioi']}#problem"],
+    cots = build_codeforces_cots([run, synth_run], args.out, benchmarks=[f"{summary.outputs['ioi']}#problem"],
                                  compiler=compiler)  # fmt: skip
     for config, count in sorted(cots.rows.items()):
         console.print(f"codeforces-cots/{config}: {count} rows")
@@ -187,4 +249,4 @@ def cmd_demo(args: argparse.Namespace) -> int:
     console.print(f"{caught} trace(s) pass every example but fail the full test suite (passed_tests false)")
     card = summary.outputs["ioi"] / "README.md"
     console.print(f"datasets written under {args.out.resolve()}; the ioi card is {card}")
-    return 1 if mismatches or failures or trace_mismatches else 0
+    return 1 if mismatches or failures or trace_mismatches or weak else 0
