@@ -127,6 +127,8 @@ class _Synthesis:
         inputs = self._generate(validator)
         outputs = self._run_references(references, examples + inputs)
         checker, checker_source = self._checker(examples, inputs, outputs)
+        if report.kind is None:
+            report.flags.append("no answer said whether the output is unique: compared as if it were")
         if report.kind == "multiple" and checker is None:
             report.flags.append("several answers are valid but no usable checker: no suite")
             return none
@@ -306,18 +308,14 @@ class _Synthesis:
         return None, None
 
     def _checker_refusal(self, checker: Checker, probes: list[Candidate], outputs: dict) -> str | None:
-        def verdict(test: Candidate, answer: Path, output: Path) -> Verdict:
-            result = checker.check(test.input, answer, output).verdict
-            if result == Verdict.JE:
-                return Verdict.JE
-            return result
-
+        """None when the checker accepts every reference's (and example's) output and cleanly
+        refuses malformed ones, and some likely-wrong one; else why it is refused."""
         likely_refused = False
         for number, test in enumerate(probes):
             produced = _outputs_of(test, outputs)
             answer = test.output if test.size == "example" else produced[0]
             for output in produced + ([test.output] if test.size == "example" else []):
-                got = verdict(test, answer, output)
+                got = checker.check(test.input, answer, output).verdict
                 if got != Verdict.AC:
                     return f"refuses a correct output on {test.name} ({got})"
             if number >= CHECKER_PROBES:
@@ -326,7 +324,7 @@ class _Synthesis:
             for index, data in enumerate(always + likely):
                 path = test.input.with_suffix(f".mutated{index}")
                 path.write_bytes(data)
-                got = verdict(test, answer, path)
+                got = checker.check(test.input, answer, path).verdict
                 if index < len(always) and got != Verdict.WA:
                     return f"does not refuse a malformed output on {test.name} cleanly ({got}: {data[:20]!r})"
                 likely_refused |= index >= len(always) and got == Verdict.WA
