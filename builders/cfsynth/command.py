@@ -10,7 +10,7 @@ answer's kind with a checker (resumable, shardable: builders.generation.runs). T
 second judges those programs in the sandbox (validate.py), selects the tests, measures
 each suite on labelled submissions (quality.py) and writes the suites that are good
 enough to `RUN/suites/CONTEST/INDEX/` (NNN.in + NNN.out, checker.py), the layout
-`build codeforces --tests-from RUN` imports; `RUN/synth.jsonl` holds one record per
+`build codeforces --tests-from RUN/suites` imports; `RUN/synth.jsonl` holds one record per
 problem (reruns skip problems already recorded).
 """
 
