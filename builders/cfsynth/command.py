@@ -132,6 +132,8 @@ def validate_problem(row: dict, answers, labelled: list[Labelled], compiler, con
         written = bool(quality and quality.verifiable)
         if written:
             write_suite(run, row["id"], result)
+        else:  # one an earlier run wrote (before --force) is not what this record says
+            shutil.rmtree(suite_folder(run, row["id"]), ignore_errors=True)
     return {"problem": row["id"], "report": result.report.to_dict(),
             "quality": quality.to_row() if quality else None,
             "escaped": quality.escaped if quality else [], "refused": quality.refused if quality else [],
