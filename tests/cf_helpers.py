@@ -26,9 +26,10 @@ def problem(cid: int, index: str, title: str, description: str, examples, **fiel
     return row | fields
 
 
-def write_codeforces_dataset(out: Path) -> Path:
-    """1000/A (sum, with editorial and official tests), 1000/B (reverse words), 1000/C (interactive)."""
-    rows = [
+def write_codeforces_dataset(out: Path, rows: list[dict] | None = None) -> Path:
+    """1000/A (sum, with editorial and official tests), 1000/B (reverse words), 1000/C (interactive);
+    or the given `rows` (made with `problem`)."""
+    rows = rows or [
         problem(1000, "A", "Sum of Two", SUM_STATEMENT, [("1 2\n", "3\n")], editorial="Add them in 64 bits.",
                 official_tests=[{"input": "5 7\n", "output": "12\n"},
                                 {"input": "1500000000 1500000000\n", "output": "3000000000\n"}],

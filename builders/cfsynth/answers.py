@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from builders.generation.extract import extract_code
 
 KINDS = ("single", "multiple", "interactive")
-_KIND = re.compile(r"^\s*[`*]*kind\s*:\s*[`*]*\s*(single|multiple|interactive)\b", re.I | re.M)
+_KIND = re.compile(r"^\s*[`*]*kind\s*:[\s`*]*(single|multiple|interactive)\b", re.I | re.M)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ answer's kind with a checker (resumable, shardable: builders.generation.runs). T
 second judges those programs in the sandbox (validate.py), selects the tests, measures
 each suite on labelled submissions (quality.py) and writes the suites that are good
 enough to `RUN/suites/CONTEST/INDEX/` (NNN.in + NNN.out, checker.py), the layout
-`build codeforces --tests-from RUN` imports; `RUN/synth.jsonl` holds one record per
+`build codeforces --tests-from RUN/suites` imports; `RUN/synth.jsonl` holds one record per
 problem (reruns skip problems already recorded).
 """
 
@@ -128,6 +128,8 @@ def validate_problem(row: dict, answers, labelled: list[Labelled], compiler, con
         written = bool(quality and quality.verifiable)
         if written:
             write_suite(run, row["id"], result)
+        else:  # one an earlier run wrote (before --force) is not what this record says
+            shutil.rmtree(suite_folder(run, row["id"]), ignore_errors=True)
     return {"problem": row["id"], "report": result.report.to_dict(),
             "quality": quality.to_row() if quality else None,
             "escaped": quality.escaped if quality else [], "refused": quality.refused if quality else [],

@@ -36,7 +36,7 @@ class ProgramRun:
     status: RunStatus
     exit_code: int | None
     cpu_time: float
-    message: str  # the sandbox's message, else the head of stderr
+    message: str  # the sandbox's message, then the head of stderr
 
     @property
     def ok(self) -> bool:
@@ -80,7 +80,8 @@ class SandboxedProgram:
             except SandboxError as exc:
                 return ProgramRun(RunStatus.SANDBOX_ERROR, None, 0.0, str(exc))
             said = read_head(stderr, MESSAGE_BYTES).decode(errors="replace").strip() if stderr.exists() else ""
-        return ProgramRun(run.status, run.exit_code, run.cpu_time, run.message or said)
+        message = f"{run.message}: {said}" if run.message and said else run.message or said
+        return ProgramRun(run.status, run.exit_code, run.cpu_time, message)
 
 
 def _stem(name: str) -> str:

@@ -74,7 +74,8 @@ class SynthReport:
     selected: int = 0
 
     def drop(self, reason: str, count: int = 1) -> None:
-        self.dropped[reason] = self.dropped.get(reason, 0) + count
+        if count:
+            self.dropped[reason] = self.dropped.get(reason, 0) + count
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)

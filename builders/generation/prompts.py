@@ -30,7 +30,8 @@ def codeforces_test_prompt(row: dict, role: str) -> str:
     an input validator, or the answer's kind (single / multiple / interactive) with a checker."""
     if role not in TEST_ROLES:
         raise ValueError(f"unknown test-synthesis role {role!r}: use {', '.join(TEST_ROLES)}")
-    return _environment.get_template(f"codeforces_{role}.md.j2").render(row=row)
+    # the shared statement template asks whether to show the editorial: these prompts never do
+    return _environment.get_template(f"codeforces_{role}.md.j2").render(row=row, with_editorial=False)
 
 
 def ioi_prompt(task, statement: str, subtask: str, points: int, starting_code: str,
