@@ -31,6 +31,7 @@ from judge.cftests import ContestTestsWriter, TestSuiteError, contest_file, cont
 from judge.codeforces import CodeforcesLimits, judge_codeforces
 from judge.compile import Compiler
 from judge.names import check_name, walk_files
+from judge.testset import natural_key
 from judge.verdicts import Verdict
 
 log = logging.getLogger(__name__)
@@ -119,11 +120,11 @@ def _synthesized(run: Path) -> tuple[Path, dict[str, dict]]:
 
 
 def _plain_suite(folder: Path, where: str) -> ImportedSuite | None:
-    """NAME.in + NAME.out pairs (sorted by name), and checker.py if present; names are
+    """NAME.in + NAME.out pairs (in natural order of their names), and checker.py if present; names are
     checked and links refused before anything is read."""
     files = {path.name: path for path in walk_files(folder, where) if path.parent == folder}
     tests = []
-    for name in sorted(n for n in files if n.endswith(".in")):
+    for name in sorted((n for n in files if n.endswith(".in")), key=natural_key):  # 9.in before 10.in
         check_name(name, where, "test file name")
         answer = files.get(name.removesuffix(".in") + ".out")
         if answer is None:

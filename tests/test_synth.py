@@ -111,7 +111,8 @@ def test_end_to_end_generate_then_validate_writes_measured_suites(tmp_path, data
     # the off-by-one and the example printer, which the example alone lets through
     total = found[SUM_ID]
     assert total["report"] == {"problem": SUM_ID, "kind": "single", "flags": [], "refused": {},
-                               "used": {f"{SUM_ID}|validator|0": True, f"{SUM_ID}|generator|0": True},
+                               "used": {f"{SUM_ID}|checker|0": True, f"{SUM_ID}|validator|0": True,
+                                        f"{SUM_ID}|generator|0": True},
                                "generated": 8, "dropped": {}, "candidates": 9, "selected": 9}  # fmt: skip
     assert total["quality"] == {"source": "synthesized", "tests": 9, "tpr": 1.0, "tnr": 1.0, "examples_tnr": 0.0,
                                 "accepted": 2, "accepted_passed": 2, "rejected": 3, "rejected_failed": 3,
@@ -160,7 +161,7 @@ def test_generator_that_crashes_is_refused_and_no_suite_is_written(tmp_path, dat
     assert validate(run, "--labelled", str(write_labelled(tmp_path / "l.jsonl")), plan="small=2,edge=1,max=1") == 0
     record = records(run)[SUM_ID]
     assert record["report"] == {"problem": SUM_ID, "kind": "single", "flags": [NOTHING_SURVIVED],
-                                "used": {f"{SUM_ID}|validator|0": True},
+                                "used": {f"{SUM_ID}|checker|0": True, f"{SUM_ID}|validator|0": True},
                                 "refused": {f"{SUM_ID}|generator|0": "no run printed an input (generator RE)"},
                                 "generated": 0, "dropped": {"generator RE": 4}, "candidates": 1,
                                 "selected": 0}  # fmt: skip
@@ -200,7 +201,7 @@ def test_generator_that_floods_is_cut_at_the_size_cap(tmp_path, compiler, unharm
     report = record["report"]
     # both max runs stopped at the 8 MiB cap (the judge never reads them whole: `unharmed` bounds its memory)
     assert report["dropped"] == {"generator output over the size cap": 2, "rejected by the validator": 1}
-    assert report["used"] == {f"{SUM_ID}|validator|0": True, f"{SUM_ID}|generator|0": True}
+    assert report["used"] == {f"{SUM_ID}|checker|0": True, f"{SUM_ID}|validator|0": True, f"{SUM_ID}|generator|0": True}
     assert (report["refused"], report["generated"], report["candidates"], report["flags"]) == ({}, 3, 3, [UNMEASURED])
     names = [t["name"] for t in record["tests"]]  # after the example, the slowest first: an order CPU time decides
     assert names[0] == "example-1" and sorted(names[1:]) == ["small-0-g0", "small-1-g0"]
@@ -231,7 +232,8 @@ def test_validators_that_reject_or_accept_everything_are_refused(tmp_path, datas
     assert validate(run) == 0
     record = records(run)[SUM_ID]
     assert record["report"] == {"problem": SUM_ID, "kind": "single",
-                                "flags": ["no usable validator: generated inputs cannot be trusted"], "used": {},
+                                "flags": ["no usable validator: generated inputs cannot be trusted"],
+                                "used": {f"{SUM_ID}|checker|0": True},
                                 "refused": {f"{SUM_ID}|validator|0": "rejects example-1, a valid input: RE: exit code 1: nothing is valid",
                                             f"{SUM_ID}|validator|1": "accepts every mutated input: it checks nothing"},
                                 "generated": 0, "dropped": {}, "candidates": 0, "selected": 0}  # fmt: skip
@@ -286,7 +288,8 @@ def test_no_usable_checker_or_an_interactive_problem_gets_no_suite(tmp_path, com
     answers = gather(answer_records(answers_with(SUM_ID, checker=[kind_answer("interactive")])))
     (tmp_path / "b").mkdir()
     result = synthesize(SUM_ROW, answers[SUM_ID], compiler, config, tmp_path / "b")
-    assert (result.tests, result.report.kind, result.report.used) == ([], "interactive", {})
+    used = {f"{SUM_ID}|checker|0": True}  # its call was acted on: no suite for an interactive problem
+    assert (result.tests, result.report.kind, result.report.used) == ([], "interactive", used)
     assert result.report.flags == ["interactive: needs an interactor, not a test suite"]
 
 
@@ -366,7 +369,9 @@ def test_bad_input_gets_one_clear_line(tmp_path, dataset, capsys):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert validate(empty) == 2
-    assert one_error(capsys) == f"{empty}: no run.json (not a folder written by `olympicforge generate`)"
+    assert one_error(capsys) == (
+        f"{empty}: no run.json (not a run folder of `olympicforge generate` or `build codeforces-tests`)"
+    )
     assert main(["build", "codeforces-tests", "--out", str(empty)]) == 2
     assert one_error(capsys).startswith("build codeforces-tests: generation needs --dataset, --model and --endpoint")
 

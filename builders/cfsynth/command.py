@@ -9,9 +9,11 @@ The first asks the model, per problem, for an input generator, a validator and t
 answer's kind with a checker (resumable, shardable: builders.generation.runs). The
 second judges those programs in the sandbox (validate.py), selects the tests, measures
 each suite on labelled submissions (quality.py) and writes the suites that are good
-enough to `RUN/suites/CONTEST/INDEX/` (NNN.in + NNN.out, checker.py), the layout
-`build codeforces --tests-from RUN/suites` imports; `RUN/synth.jsonl` holds one record per
-problem (reruns skip problems already recorded).
+enough to `RUN/suites/CONTEST/INDEX/` (NNN.in + NNN.out, checker.py), in the plain
+layout; `RUN/synth.jsonl` holds a record per problem validated (reruns skip problems already recorded; with `--force` a problem
+is validated again and its newest record is the one that counts).
+`build codeforces --tests-from RUN` imports the suites and gives every measured
+problem its `tests_quality`.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from builders.cfsynth.select import SIZE_CLASSES, Candidate, select_tests
 from judge.checkers import Checker, comparator
 from judge.codeforces import python_checker
 from judge.compile import Compiler
-from judge.sandbox import RunLimits, RunStatus
+from judge.sandbox import RunLimits, RunStatus, SandboxError
 from judge.verdicts import Verdict
 
 log = logging.getLogger(__name__)
@@ -316,7 +316,7 @@ class _Synthesis:
             produced = _outputs_of(test, outputs)
             answer = test.output if test.size == "example" else produced[0]
             for output in produced + ([test.output] if test.size == "example" else []):
-                got = checker.check(test.input, answer, output).verdict
+                got = self._check(checker, test.input, answer, output)
                 if got != Verdict.AC:
                     return f"refuses a correct output on {test.name} ({got})"
             if number >= CHECKER_PROBES:
@@ -325,7 +325,7 @@ class _Synthesis:
             for index, data in enumerate(always + likely):
                 path = test.input.with_suffix(f".mutated{index}")
                 path.write_bytes(data)
-                got = checker.check(test.input, answer, path).verdict
+                got = self._check(checker, test.input, answer, path)
                 if index < len(always) and got != Verdict.WA:
                     return f"does not refuse a malformed output on {test.name} cleanly ({got}: {data[:20]!r})"
                 likely_refused |= index >= len(always) and got == Verdict.WA
@@ -343,7 +343,7 @@ class _Synthesis:
                     self.report.flags.append(f"a reference fails {test.name}")
                 continue
             answer = test.output if test.size == "example" else results[0][0]
-            if any(checker.check(test.input, answer, out).verdict != Verdict.AC for out, _ in results):
+            if any(self._check(checker, test.input, answer, out) != Verdict.AC for out, _ in results):
                 self.report.drop("the references disagree")
                 if (
                     self.report.kind != "multiple"
@@ -357,6 +357,17 @@ class _Synthesis:
             kept.append(Candidate(test.name, test.size, test.input, test.output, size,
                                   max(seconds for _, seconds in results)))  # fmt: skip
         return kept
+
+    def _check(self, checker: Checker, input_file: Path, answer: Path, output: Path) -> Verdict:
+        """The checker's verdict; the sandbox failing to run it is the judge's failure, while
+        a checker that crashes or times out is a JE the model's checker is refused for."""
+        try:
+            result = checker.check(input_file, answer, output)
+        except SandboxError as exc:
+            raise JudgeFailure(f"{self.row['id']}: the judge failed running a checker: {exc}") from exc
+        if result.judge_error and result.message.startswith(f"checker failed: {RunStatus.SANDBOX_ERROR}"):
+            raise JudgeFailure(f"{self.row['id']}: the judge failed running a checker: {result.message}")
+        return result.verdict
 
     @staticmethod
     def _reference_count(outputs: dict) -> int:
