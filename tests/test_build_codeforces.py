@@ -47,10 +47,10 @@ def demo(tmp_path_factory, compiler):
 
 def test_demo_rows(demo):
     hub, summary = demo
-    assert summary.rows == {"default": 11} and summary.missing == []
+    assert summary.rows == {"default": 14} and summary.missing == []
     rows = {r["id"]: r for r in load_dataset(str(hub / "codeforces"), "default", split="train")}
     assert sorted(rows) == ["120/A", "1211/A", "1211/B", "1211/C", "1211/D", "1211/E", "1211/F", "1211/G", "1211/H",
-                            "1211/I", "452/A"]  # fmt: skip
+                            "1211/I", "130/A", "130/B", "130/C", "452/A"]  # fmt: skip
     eevee = rows["452/A"]
     assert (eevee["title"], eevee["time_limit"], eevee["memory_limit"], eevee["input_mode"]) == (
         "Eevee",
@@ -82,7 +82,7 @@ def test_card_and_features(demo):
 
 def test_cutoff_splits_by_contest_start(tmp_path, compiler):
     summary = build_codeforces(offline_fetcher(tmp_path), tmp_path / "hub", cutoff="2019-01-01", compiler=compiler)
-    assert summary.rows == {"default": 11}
+    assert summary.rows == {"default": 14}
     test = load_dataset(str(tmp_path / "hub" / "codeforces"), "default", split="test")
     assert {r["contest_id"] for r in test} == {1211}
 
@@ -100,7 +100,7 @@ def test_parallel_division_problems_become_aliases(tmp_path, compiler):
     (seed / "pages" / "contest" / "1212").mkdir()
     shutil.copy(seed / "pages" / "contest" / "1211" / "problems.html", seed / "pages" / "contest" / "1212")
     summary = build_codeforces(offline_fetcher(tmp_path, seed), tmp_path / "hub", compiler=compiler)
-    assert summary.rows == {"default": 11}
+    assert summary.rows == {"default": 14}
     rows = {r["id"]: r for r in load_dataset(str(tmp_path / "hub" / "codeforces"), "default", split="train")}
     assert rows["1211/A"]["aliases"] == ["1212/A"]
     assert any("contest.status" in m and "1212" in m for m in summary.missing)  # named, not silently ignored
@@ -111,7 +111,7 @@ def test_offline_names_what_is_missing(tmp_path, compiler):
     shutil.copytree(SEED, seed)
     (seed / "pages" / "problemset" / "problem" / "452" / "A.html").unlink()
     summary = build_codeforces(offline_fetcher(tmp_path, seed), tmp_path / "hub", compiler=compiler)
-    assert summary.rows == {"default": 10}
+    assert summary.rows == {"default": 13}
     assert any("452/A" in m and "not in the cache" in m for m in summary.missing)
 
 
@@ -178,7 +178,7 @@ def test_verifiable_configs_hold_executable_rows_with_complete_tests(demo, tmp_p
                  testset_size=1)  # fmt: skip
     summary = CodeforcesSummary()
     write_dataset(tmp_path, rows, "2024-11-01", "org", summary)
-    assert summary.rows == {"default": 11, "verifiable": 1, "verifiable-prompts": 2}
+    assert summary.rows == {"default": 14, "verifiable": 1, "verifiable-prompts": 2}
     prompts = load_dataset(str(tmp_path / "codeforces"), "verifiable-prompts", split="train")
     assert sorted(prompts["language"]) == ["cpp", "python"] and all("Eevee" in p for p in prompts["prompt"])
     meta = validate_card((tmp_path / "codeforces" / "README.md").read_text())
