@@ -153,8 +153,9 @@ def synthesize_demo_suites(dataset: Path, fetcher: Fetcher, compiler: Compiler, 
             backend.close()
     console.print(f"{len(targets)} problems without a suite: {stats.done} answers asked, {stats.skipped} already there")
     labelled = labelled_from_api(fetcher, {row["id"] for row in targets})
-    summary = validate_run(folder, rows, labelled, compiler, SynthConfig(workers=default_workers()),
-                           console=console)  # fmt: skip
+    # two references make the outputs; the third accepted submission is measured (TPR) on a suite not made from it
+    config = SynthConfig(references=2, workers=default_workers())
+    summary = validate_run(folder, rows, labelled, compiler, config, console=console)
     table = Table(title="synthesized suites: rejected submissions caught (TNR), accepted ones passed (TPR)")
     for column in ("problem", "tests", "accepted", "rejected", "TPR", "TNR examples alone", "TNR suite", "verifiable"):
         table.add_column(column)
