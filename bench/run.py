@@ -35,7 +35,7 @@ os.environ["OLYMPICFORGE_CACHE"] = tempfile.mkdtemp(prefix="olympicforge-bench-"
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from builders.codeforces_parser import parse_page  # noqa: E402
+from builders.codeforces.parser import parse_page  # noqa: E402
 from judge.batcheval import SubmissionJob, evaluate_many  # noqa: E402
 from judge.checkers import FloatDiff, TokenDiff, WhiteDiff  # noqa: E402
 from judge.compile import CompileOptions, Compiler, SourceFile, precompiled_header  # noqa: E402

@@ -18,12 +18,12 @@ from pathlib import Path
 from datasets import load_dataset
 from rich.table import Table
 
-from builders.build_ioi import build_ioi, print_summary
-from builders.codeforces import build_codeforces, seed_cache
-from builders.codeforces_cots import build_codeforces_cots
+from builders.codeforces.build import build_codeforces, seed_cache
+from builders.codeforces.cots import build_codeforces_cots
+from builders.codeforces.fetch import Fetcher
 from builders.generation.generate import codeforces_work_items, record_run
 from builders.generation.runs import run_file
-from builders.http_fetch import Fetcher
+from builders.ioi.build import build_ioi, print_summary
 from judge.checkers import Checker, comparator, load_checker
 from judge.cli import verify_packages, wide_console
 from judge.compile import Compiler

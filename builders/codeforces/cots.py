@@ -27,9 +27,9 @@ from datasets import Features, List, Value, load_dataset
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from builders.codeforces import DESCRIPTIONS as PROBLEM_DESCRIPTIONS
-from builders.codeforces import FEATURES as PROBLEM_FEATURES
-from builders.codeforces_tests import suite_folder
+from builders.codeforces.build import DESCRIPTIONS as PROBLEM_DESCRIPTIONS
+from builders.codeforces.build import FEATURES as PROBLEM_FEATURES
+from builders.codeforces.suites import suite_folder
 from builders.generation.benchmarks import benchmark_texts
 from builders.generation.decontaminate import Decontaminator
 from builders.generation.extract import extract_code
@@ -37,7 +37,7 @@ from builders.generation.generate import EDITORIAL, add_trace_build_arguments, r
 from builders.generation.ioi_traces import MESSAGE
 from builders.generation.runs import read_generations, sft_messages
 from builders.generation.select import drop_exact_duplicates, shortest_and_longest
-from builders.hub_writer import HubLayout, prepare_out, publish
+from builders.hub.writer import HubLayout, prepare_out, publish
 from cards.card import CardSpec
 from judge.batcheval import ResultWriter
 from judge.cftests import contest_of, problem_tests

@@ -21,12 +21,12 @@ from pathlib import Path
 from datasets import Features, List, Value
 from rich.console import Console
 
-from builders.codeforces_pages import blog_text, contest_name, split_editorial, submission_source, tutorial_links
-from builders.codeforces_parser import PageError, ParsedProblem, parse_page
-from builders.codeforces_tests import SuiteStats, TestSource, import_suites
+from builders.codeforces.fetch import Fetcher, FetchError
+from builders.codeforces.pages import blog_text, contest_name, split_editorial, submission_source, tutorial_links
+from builders.codeforces.parser import PageError, ParsedProblem, parse_page
+from builders.codeforces.suites import SuiteStats, TestSource, import_suites
 from builders.generation.prompts import codeforces_prompt
-from builders.http_fetch import Fetcher, FetchError
-from builders.hub_writer import HubLayout, prepare_out, publish
+from builders.hub.writer import HubLayout, prepare_out, publish
 from cards.card import CardSpec
 from judge.cftests import contest_of
 from judge.codeforces import CodeforcesLimits, judge_codeforces
@@ -277,7 +277,7 @@ def write_dataset(out: Path, rows: list[dict], cutoff: str, org: str, summary: C
 def build_codeforces(fetcher: Fetcher, out: Path, *, contests: range | None = None, cutoff: str = DEFAULT_CUTOFF,
                      org: str = "olympicforge", compiler: Compiler | None = None, tests_from: str | None = None,
                      console: Console | None = None) -> CodeforcesSummary:  # fmt: skip
-    """`tests_from`: full test suites to import and validate (builders.codeforces_tests)."""
+    """`tests_from`: full test suites to import and validate (builders.codeforces.suites)."""
     console = console or Console(stderr=True)
     out = prepare_out(out)
     summary = CodeforcesSummary()
