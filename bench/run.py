@@ -35,7 +35,7 @@ os.environ["OLYMPICFORGE_CACHE"] = tempfile.mkdtemp(prefix="olympicforge-bench-"
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from builders.codeforces_parser import parse_page  # noqa: E402
+from builders.codeforces.parser import parse_page  # noqa: E402
 from judge.batcheval import SubmissionJob, evaluate_many  # noqa: E402
 from judge.checkers import FloatDiff, TokenDiff, WhiteDiff  # noqa: E402
 from judge.compile import CompileOptions, Compiler, SourceFile, precompiled_header  # noqa: E402
@@ -326,8 +326,8 @@ def bench_synthesis(compiler: Compiler, workers: int) -> dict:
     per core (each generator runs twice, then the validator and two references run), with
     one worker and with `workers`; then judge seconds per problem to measure the suite on
     5 labelled submissions (2 accepted, 3 rejected)."""
-    from builders.cfsynth.answers import gather
-    from builders.cfsynth.validate import SynthConfig, synthesize
+    from builders.codeforces.synth.answers import gather
+    from builders.codeforces.synth.validate import SynthConfig, synthesize
     from judge.workdir import private_dir
 
     texts = {"generator": f"```python\n{SUM_GENERATOR}```", "validator": f"```python\n{SUM_VALIDATOR}```",
@@ -353,9 +353,9 @@ def bench_synthesis(compiler: Compiler, workers: int) -> dict:
 
 
 def _bench_quality(compiler: Compiler, tests: list) -> dict:
-    from builders.cfsynth.labelled import Labelled
-    from builders.cfsynth.quality import measure
-    from builders.cfsynth.select import as_pairs
+    from builders.codeforces.synth.labelled import Labelled
+    from builders.codeforces.synth.quality import measure
+    from builders.codeforces.synth.select import as_pairs
 
     overflow = SUM_CPP.replace("long long s=0,x", "int s=0,x").replace("%lld", "%d")
     labelled = [Labelled("9999/B", "GNU C++17", SUM_CPP, "OK"), Labelled("9999/B", "Python 3", SUM_PY, "OK"),

@@ -1,1 +1,1 @@
-"""Dataset builders: one module per published dataset, plus the shared Hub-layout writer."""
+"""Dataset builders: one package per dataset family (codeforces, ioi), the shared Hub plumbing (hub), generation."""

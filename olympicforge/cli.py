@@ -12,8 +12,8 @@ import sys
 from rich.console import Console
 from rich.logging import RichHandler
 
-from builders.http_fetch import FetchError
-from builders.hub_push import PushError
+from builders.codeforces.fetch import FetchError
+from builders.hub.push import PushError
 from olympicforge import __version__
 
 
@@ -22,9 +22,14 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from builders import build_ioi, codeforces, codeforces_cli, codeforces_cots, hub_push, ioi_cots
-    from builders.cfsynth import command as codeforces_tests
+    from builders.codeforces import build as codeforces_build
+    from builders.codeforces import cli as codeforces_cli
+    from builders.codeforces import cots as codeforces_cots
+    from builders.codeforces.synth import command as codeforces_tests
     from builders.generation import generate, ioi_eval
+    from builders.hub import push as hub_push
+    from builders.ioi import build as ioi_build
+    from builders.ioi import cots as ioi_cots
     from judge import cli as judge_cli
     from olympicforge import demo
 
@@ -35,8 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     judge_cli.add_parser(areas)
     build = areas.add_parser("build", help="build Hub datasets into out/hub")
     builds = build.add_subparsers(dest="dataset", required=True, metavar="DATASET")
-    build_ioi.add_parser(builds)
-    codeforces.add_parser(builds)
+    ioi_build.add_parser(builds)
+    codeforces_build.add_parser(builds)
     codeforces_cots.add_parser(builds)
     codeforces_tests.add_parser(builds)
     ioi_cots.add_parser(builds)

@@ -19,12 +19,12 @@ from pathlib import Path
 from datasets import load_dataset
 from rich.table import Table
 
-from builders.build_ioi import build_ioi, print_summary
-from builders.codeforces import build_codeforces, seed_cache
-from builders.codeforces_cots import build_codeforces_cots
+from builders.codeforces.build import build_codeforces, seed_cache
+from builders.codeforces.cots import build_codeforces_cots
+from builders.codeforces.fetch import Fetcher
 from builders.generation.generate import codeforces_work_items, record_run
 from builders.generation.runs import run_file
-from builders.http_fetch import Fetcher
+from builders.ioi.build import build_ioi, print_summary
 from judge.checkers import Checker, comparator, load_checker
 from judge.cli import verify_packages, wide_console
 from judge.compile import Compiler
@@ -128,9 +128,9 @@ def synthesize_demo_suites(dataset: Path, fetcher: Fetcher, compiler: Compiler, 
     OpenAI-compatible server, the labelled submissions from the demo cache's
     `contest.status`. Prints TNR on the examples alone vs on the suite; the count of
     suites below the demo's bar (TPR 1, TNR 0.95, examples alone lower) is returned."""
-    from builders.cfsynth.command import KIND, needs_tests, validate_run, work_items
-    from builders.cfsynth.labelled import labelled_from_api
-    from builders.cfsynth.validate import SynthConfig
+    from builders.codeforces.synth.command import KIND, needs_tests, validate_run, work_items
+    from builders.codeforces.synth.labelled import labelled_from_api
+    from builders.codeforces.synth.validate import SynthConfig
     from builders.generation.backends import OpenAIBackend, SamplingParams
     from builders.generation.recorded import RecordedServer
     from builders.generation.runs import run as run_items

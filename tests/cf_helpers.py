@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builders.codeforces import FEATURES
-from builders.hub_writer import HubLayout
+from builders.codeforces.build import FEATURES
+from builders.hub.writer import HubLayout
 
 SUM_STATEMENT = "Given two integers a and b with absolute values up to two billion, print their sum."
 REVERSE_STATEMENT = (

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from builders.cfsynth.command import work_items
+from builders.codeforces.synth.command import work_items
 from olympicforge.cli import main
 
 from cf_helpers import problem

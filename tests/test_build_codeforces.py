@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from datasets import load_dataset
 
-from builders.codeforces import FEATURES, build_codeforces, parse_range, seed_cache
+from builders.codeforces.build import FEATURES, build_codeforces, parse_range, seed_cache
+from builders.codeforces.fetch import Fetcher
 from builders.generation.prompts import chat, codeforces_prompt
-from builders.http_fetch import Fetcher
 from cards.card import validate_card
 
 from http_helpers import FaultyServer
@@ -169,7 +169,7 @@ def test_killed_online_build_reruns_without_refetching(tmp_path):
 
 
 def test_verifiable_configs_hold_executable_rows_with_complete_tests(demo, tmp_path):
-    from builders.codeforces import CodeforcesSummary, write_dataset
+    from builders.codeforces.build import CodeforcesSummary, write_dataset
 
     hub, _ = demo
     rows = list(load_dataset(str(hub / "codeforces"), "default", split="train"))

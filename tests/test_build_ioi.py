@@ -17,9 +17,9 @@ from datasets import Features, load_dataset
 from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCardData
 
-from builders import ioi, ioi_sample_solutions, ioi_test_cases
-from builders.build_ioi import build_ioi
-from builders.hub_writer import HubLayout, remove_stale_staging
+from builders.hub.writer import HubLayout, remove_stale_staging
+from builders.ioi import dataset, sample_solutions, testcases
+from builders.ioi.build import build_ioi
 from cards.card import CardError, front_matter, validate_card
 from judge.loaders.rows import task_from_rows
 from judge.task import PackageError
@@ -65,11 +65,11 @@ def test_ioi_loads_offline_with_declared_features(built):
     out, _ = built
     test = load_dataset(str(out / "ioi"), split="test")
     train = load_dataset(str(out / "ioi"), split="train")
-    assert test.features == ioi.FEATURES
+    assert test.features == dataset.FEATURES
     assert sorted({r["id"] for r in test}) == ["findpair", "guess", "relay"]
     assert sorted({r["year"] for r in train}) == [2021]
     newest = load_dataset(str(out / "ioi"), split="2026")
-    assert newest.features == ioi.FEATURES and sorted({(r["year"], r["id"]) for r in newest}) == [(2026, "balance")]
+    assert newest.features == dataset.FEATURES and sorted({(r["year"], r["id"]) for r in newest}) == [(2026, "balance")]
     small = next(r for r in newest if r["subtask"] == "01-small")
     assert small["statement"].startswith("# Balance Point\n") and "10^14" in small["statement"]
     assert "- n ≤ 1 000 and a_i ≤ 10^6 for each i such that 0 ≤ i < n (this subtask's" in small["problem"]
@@ -89,7 +89,7 @@ def test_test_cases_per_year_config(built):
     out, _ = built
     for year, count in (("2021", 9), ("2024", 21), ("2026", 10)):
         ds = load_dataset(str(out / "ioi-test-cases"), year, split="train")
-        assert ds.features == ioi_test_cases.FEATURES and len(ds) == count
+        assert ds.features == testcases.FEATURES and len(ds) == count
     row = next(r for r in load_dataset(str(out / "ioi-test-cases"), "2024", split="train")
                if r["problem_id"] == "findpair" and r["test_name"] == "0-01")  # fmt: skip
     assert row["test_input"] == (FINDPAIR / "tests" / "0-01.in").read_text()
@@ -99,7 +99,7 @@ def test_test_cases_per_year_config(built):
 def test_sample_solutions_are_judged(built):
     out, _ = built
     ds = load_dataset(str(out / "ioi-sample-solutions"), split="test")
-    assert ds.features == ioi_sample_solutions.FEATURES
+    assert ds.features == sample_solutions.FEATURES
     by_label = {(r["problem_id"], r["label"]): r for r in ds}
     model = by_label[("findpair", "model_solution/hashing.cpp")]
     assert model["score"] == 100 and model["matches_expectation"] and model["expected"] == "model_solution"
@@ -219,7 +219,7 @@ def test_year_and_day_from_arguments(tmp_path, compiler):
 
 def test_shards_are_bounded_by_size(tmp_path):
     layout = HubLayout(tmp_path, "sharded", max_shard_bytes=50_000)
-    with layout.split("2024", "train", ioi_test_cases.FEATURES) as writer:
+    with layout.split("2024", "train", testcases.FEATURES) as writer:
         for i in range(40):
             writer.write({"year": 2024, "day": "1", "problem_name": "P", "problem_id": "p", "test_name": f"t{i:02d}",
                           "test_input": "x" * 20_000, "test_output": "y"})  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import pytest
@@ -129,7 +130,9 @@ def test_demo_runs(capsys):
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert "0 verdict mismatch(es)" in out and "aplusb" in out
-    assert "codeforces/verifiable: 3 rows" in out
+    assert "codeforces/verifiable: 6 rows" in out  # 3 with imported suites, 3 with synthesized ones
+    for problem, rejected in (("130/A", 3), ("130/B", 4), ("130/C", 3)):  # TPR 1, examples alone catch none
+        assert re.search(rf"{problem}\W+\d+\W+3\W+{rejected}\W+1\.00\W+0\.00\W+1\.00\W+yes", out), problem
     assert "1 trace(s) pass every example but fail the full test suite" in out
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from builders.codeforces_parser import PageError, parse_page
+from builders.codeforces.parser import PageError, parse_page
 from olympicforge.cli import main
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "codeforces"
@@ -249,7 +249,7 @@ def test_the_legend_alone_can_say_it_is_interactive():
 
 
 def test_interactive_rows_are_never_judged_on_stdio():
-    from builders.codeforces import judgeable_on_stdio
+    from builders.codeforces.build import judgeable_on_stdio
 
     row = {"input_mode": "stdio", "interaction_format": "", "tags": [], "examples": [{"input": "1", "output": "1"}]}
     assert judgeable_on_stdio(row)

@@ -9,9 +9,9 @@ import pytest
 from datasets import load_dataset
 from test_push_fake_hub import hub  # noqa: F401  (the in-process fake Hub)
 
-from builders.codeforces import build_codeforces, seed_cache
-from builders.codeforces_tests import ImportedSuite, SuiteStats, TestSource, validate_suite
-from builders.http_fetch import Fetcher
+from builders.codeforces.build import build_codeforces, seed_cache
+from builders.codeforces.fetch import Fetcher
+from builders.codeforces.suites import ImportedSuite, SuiteStats, TestSource, validate_suite
 from judge.cftests import TestSuiteError, contest_file, count_tests, problem_tests, write_contest
 
 from cf_helpers import problem

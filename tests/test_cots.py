@@ -11,9 +11,9 @@ import pytest
 import yaml
 from datasets import load_dataset
 
-from builders.build_ioi import build_ioi
-from builders.codeforces_cots import FEATURES, SHORT_AND_LONG
+from builders.codeforces.cots import FEATURES, SHORT_AND_LONG
 from builders.generation.ioi_traces import IOI_TRACE_FEATURES
+from builders.ioi.build import build_ioi
 from cards.card import validate_card
 from olympicforge.cli import main
 

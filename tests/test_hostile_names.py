@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from builders.ioi_packages import load_package
+from builders.ioi.packages import load_package
 from judge import names
 from judge.jobs import BadJob, run_job
 from judge.loaders import PackageError, load_task

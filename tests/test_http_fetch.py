@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from builders.http_fetch import Fetcher, FetchError, NotCached
+from builders.codeforces.fetch import Fetcher, FetchError, NotCached
 
 from http_helpers import FaultyServer
 

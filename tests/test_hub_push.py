@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from builders import ioi_test_cases
-from builders.hub_push import make_plan, validate
-from builders.hub_writer import HubLayout, publish
+from builders.hub.push import make_plan, validate
+from builders.hub.writer import HubLayout, publish
+from builders.ioi import testcases
 from cards.card import CardSpec
 from olympicforge.cli import main
 
@@ -21,7 +21,7 @@ from olympicforge.cli import main
 def build_small(out: Path) -> Path:
     layout = HubLayout(out, "ioi-test-cases")
     for year in ("2023", "2024"):
-        with layout.split(year, "train", ioi_test_cases.FEATURES) as writer:
+        with layout.split(year, "train", testcases.FEATURES) as writer:
             for i in range(3):
                 writer.write({"year": int(year), "day": "1", "problem_name": "P", "problem_id": "p",
                               "test_name": f"{i}", "test_input": f"{i}\n", "test_output": f"{i * 2}\n"})  # fmt: skip
@@ -103,7 +103,7 @@ def test_dry_run_offline_prints_the_plan_and_writes_nothing(dataset, capsys, mon
 def test_push_without_a_token_stops_before_any_work(dataset, capsys, monkeypatch, tmp_path):
     monkeypatch.delenv("HF_TOKEN", raising=False)
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))  # no saved login either
-    monkeypatch.setattr("builders.hub_push.get_token", lambda: None)
+    monkeypatch.setattr("builders.hub.push.get_token", lambda: None)
     assert main(["push", "--org", "org", "--out", str(dataset.parent)]) == 2
     assert "no Hugging Face token" in capsys.readouterr().err
 
@@ -118,14 +118,14 @@ def test_a_dataset_failing_validation_is_not_pushed(dataset, capsys, monkeypatch
 
 def test_dry_run_without_a_reachable_hub_plans_from_the_local_build(dataset, capsys, monkeypatch):
     monkeypatch.delenv("HF_TOKEN", raising=False)
-    monkeypatch.setattr("builders.hub_push.get_token", lambda: None)
+    monkeypatch.setattr("builders.hub.push.get_token", lambda: None)
     calls = []
 
     def unreachable(*args):
         calls.append(args)
         raise ConnectionError("name or service not known")
 
-    monkeypatch.setattr("builders.hub_push.remote_listing", unreachable)
+    monkeypatch.setattr("builders.hub.push.remote_listing", unreachable)
     code = main(["push", "--org", "org", "--datasets", "ioi-test-cases,ioi-test-cases", "--out", str(dataset.parent),
                  "--dry-run"])  # fmt: skip
     out = capsys.readouterr().out

@@ -8,10 +8,10 @@ import json
 import pytest
 from datasets import load_dataset
 
-from builders.build_ioi import BuildSummary, write_ioi, write_test_cases
 from builders.generation.ioi_eval import plot_panels, read_scores
 from builders.generation.ioi_traces import IOI_TRACE_FEATURES
-from builders.ioi_packages import discover, load_package
+from builders.ioi.build import BuildSummary, write_ioi, write_test_cases
+from builders.ioi.packages import discover, load_package
 from olympicforge.cli import main
 
 from http_helpers import FakeOpenAI

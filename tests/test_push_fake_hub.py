@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from builders import ioi_test_cases
-from builders.hub_writer import HubLayout, publish
+from builders.hub.writer import HubLayout, publish
+from builders.ioi import testcases
 from cards.card import CardSpec
 from olympicforge.cli import main
 
@@ -40,7 +40,7 @@ def hub(tmp_path, monkeypatch):
 def build(out, rows_2024: int, shard_bytes: int = 1 << 30):
     layout = HubLayout(out, "ioi-test-cases", max_shard_bytes=shard_bytes)
     for year, count in (("2023", 3), ("2024", rows_2024)):
-        with layout.split(year, "train", ioi_test_cases.FEATURES) as writer:
+        with layout.split(year, "train", testcases.FEATURES) as writer:
             for i in range(count):
                 writer.write({"year": int(year), "day": "1", "problem_name": "P", "problem_id": "p",
                               "test_name": f"{i:03d}", "test_input": "x" * 3000, "test_output": f"{i}\n"})  # fmt: skip
@@ -115,6 +115,6 @@ def test_load_dataset_reads_back_the_same_rows(hub, tmp_path):
     assert push(out) == 0
     remote = load_dataset("org/ioi-test-cases", "2024", split="train")
     local = load_dataset(str(folder), "2024", split="train")
-    assert remote.features == local.features == ioi_test_cases.FEATURES
+    assert remote.features == local.features == testcases.FEATURES
     assert remote.to_list() == local.to_list()
     assert json.dumps(remote[0]["test_name"]) == '"000"'

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from datasets import load_dataset
 
-from builders.build_ioi import BuildSummary, write_ioi, write_test_cases
-from builders.ioi_packages import load_package
+from builders.ioi.build import BuildSummary, write_ioi, write_test_cases
+from builders.ioi.packages import load_package
 from judge.cftests import write_contest
 from judge.jobs import BadJob, JobPool
 from judge.remote import RemoteJudge

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from builders import ioi
 from builders.generation.benchmarks import benchmark_texts
-from builders.ioi_packages import load_package
-from builders.statements.pdf import pdf_markdown
-from builders.statements.pdf_writer import Document, Flow, Span
-from builders.statements.subtasks import SubtaskRow, match_rows, parse
-from builders.statements.unicode import normalise
+from builders.ioi import dataset
+from builders.ioi.packages import load_package
+from builders.ioi.statements.pdf import pdf_markdown
+from builders.ioi.statements.pdf_writer import Document, Flow, Span
+from builders.ioi.statements.subtasks import SubtaskRow, match_rows, parse
+from builders.ioi.statements.unicode import normalise
 from judge.task import Subtask
 
 from ioi_helpers import EXAMPLES, FINDPAIR
@@ -172,7 +172,7 @@ def test_table_scores_are_checked_against_the_package():
 
 
 def test_every_prompt_states_its_subtask_constraints():
-    rows = {r["subtask"]: r for r in ioi.rows(load_package(FINDPAIR))}
+    rows = {r["subtask"]: r for r in dataset.rows(load_package(FINDPAIR))}
     small, full, samples = rows["01-small"]["problem"], rows["02-full"]["problem"], rows["00-samples"]["problem"]
     general = "- $2 \\le n \\le 300\\,000$\n- $0 \\le a_i \\le 10^9$\n- $0 \\le T \\le 2 \\cdot 10^9$\n"
     assert "subtask list" not in small + full + samples
@@ -198,7 +198,7 @@ def test_2026_layout_statement_from_en_pdf():
         1, 30, "n ≤ 1 000 and a_i ≤ 10^6 for each i such that 0 ≤ i < n"
     )
     assert [w for w in package.warnings if "subtask" in w] == []  # the table agrees with subtasks/*.json
-    prompt = next(r["problem"] for r in ioi.rows(package) if r["subtask"] == "01-small")
+    prompt = next(r["problem"] for r in dataset.rows(package) if r["subtask"] == "01-small")
     assert "- 1 ≤ a_i ≤ 10^9\n- n ≤ 1 000 and a_i ≤ 10^6 for each i such that 0 ≤ i < n (this subtask's" in prompt
 
 

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from builders.cfsynth import programs
-from builders.cfsynth import validate as validate_module
-from builders.cfsynth.answers import answer_kind, gather
-from builders.cfsynth.command import validate_problem
-from builders.cfsynth.mutations import mutated_inputs, mutated_outputs
-from builders.cfsynth.select import Candidate, select_tests
-from builders.cfsynth.validate import SynthConfig, synthesize
-from builders.codeforces_tests import TestSource
+from builders.codeforces.suites import TestSource
+from builders.codeforces.synth import programs
+from builders.codeforces.synth import validate as validate_module
+from builders.codeforces.synth.answers import answer_kind, gather
+from builders.codeforces.synth.command import validate_problem
+from builders.codeforces.synth.mutations import mutated_inputs, mutated_outputs
+from builders.codeforces.synth.select import Candidate, select_tests
+from builders.codeforces.synth.validate import SynthConfig, synthesize
 from olympicforge.cli import main
 
 from cf_helpers import write_codeforces_dataset

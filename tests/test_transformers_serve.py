@@ -14,9 +14,9 @@ import httpx
 import pytest
 from datasets import load_dataset
 
-from builders.build_ioi import build_ioi
 from builders.generation.backends import OpenAIBackend, SamplingParams
 from builders.generation.runs import WorkItem, run
+from builders.ioi.build import build_ioi
 from olympicforge.cli import main
 
 from cf_helpers import write_codeforces_dataset

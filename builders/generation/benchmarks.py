@@ -14,13 +14,13 @@ from pathlib import Path
 
 from datasets import DatasetDict, load_dataset
 
-from builders.statements.pdf import pdf_markdown
+from builders.ioi.statements.pdf import pdf_markdown
 
 TEXT_SUFFIXES = {".txt", ".md"}
 
 
 def file_text(path: Path) -> str:
-    """A benchmark file's text; a PDF is read as the `ioi` statements are (`builders/statements/pdf.py`), so
+    """A benchmark file's text; a PDF is read as the `ioi` statements are (`builders/ioi/statements/pdf.py`), so
     its n-grams are those of the same statement in our datasets: exponents `10^15`, no page headers."""
     if path.suffix.lower() == ".pdf":
         return pdf_markdown(path)

@@ -15,7 +15,7 @@ from pathlib import Path
 from datasets import load_dataset
 from rich.console import Console
 
-from builders.codeforces import judgeable_on_stdio
+from builders.codeforces.build import judgeable_on_stdio
 from builders.generation.ioi_traces import parse_years
 from builders.generation.ioi_traces import work_items as ioi_work_items
 from builders.generation.options import add_generation_arguments, generate_with

@@ -33,7 +33,7 @@ from builders.generation.ioi_traces import (
 )
 from builders.generation.options import add_generation_arguments, generate_with
 from builders.generation.runs import run_file
-from builders.hub_writer import HubLayout, publish
+from builders.hub.writer import HubLayout, publish
 from cards.card import CardSpec
 from judge.medals import cutoffs
 from judge.paths import atomic_write_bytes, read_appended_jsonl

@@ -3,7 +3,7 @@
 Run from anywhere: `python examples/ioi/make_tests.py`. Large arrays are not
 stored: the inputs carry a seed and the graders/checkers expand it with the
 same generator as `lcg()` below, so the packages stay a few kilobytes. The PDF
-statements (bits, balance) are written with `builders/statements/pdf_writer.py`.
+statements (bits, balance) are written with `builders/ioi/statements/pdf_writer.py`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))  # the repository: its PDF writer makes the statements
-from builders.statements.pdf_writer import Flow, Span  # noqa: E402
+from builders.ioi.statements.pdf_writer import Flow, Span  # noqa: E402
 
 MASK = (1 << 64) - 1
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datasets import Features, List, Value
 
 from builders.generation.prompts import ioi_prompt
-from builders.ioi_packages import IoiPackage
+from builders.ioi.packages import IoiPackage
 from judge.loaders.rows import task_rows
 
 TRAIN_UNTIL_YEAR = 2023

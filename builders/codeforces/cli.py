@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from builders.codeforces_parser import parse_page
+from builders.codeforces.parser import parse_page
 
 
 def add_parser(areas: argparse._SubParsersAction) -> None:

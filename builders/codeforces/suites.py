@@ -110,7 +110,7 @@ class TestSources:
 
 def _synthesized(run: Path) -> tuple[Path, dict[str, dict]]:
     """A `build codeforces-tests` run folder: where its suites are, and each problem's quality."""
-    from builders.cfsynth.command import KIND, RECORDS, SUITES
+    from builders.codeforces.synth.command import KIND, RECORDS, SUITES
     from builders.generation.generate import read_run
     from judge.paths import read_appended_jsonl
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from datasets import Features, List, Value
 
-from builders.cfsynth.answers import answer_kind
-from builders.cfsynth.command import RECORDS
+from builders.codeforces.synth.answers import answer_kind
+from builders.codeforces.synth.command import RECORDS
 from builders.generation.extract import extract_code
 from builders.generation.ioi_traces import MESSAGE
 from builders.generation.runs import read_generations, sft_messages

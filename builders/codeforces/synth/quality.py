@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from builders.cfsynth.labelled import ACCEPTED, REJECTED, Labelled
+from builders.codeforces.synth.labelled import ACCEPTED, REJECTED, Labelled
 from judge.codeforces import CodeforcesLimits, judge_codeforces
 from judge.compile import Compiler
 from judge.verdicts import Verdict

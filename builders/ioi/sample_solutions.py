@@ -13,7 +13,7 @@ from pathlib import Path
 
 from datasets import Features, List, Value
 
-from builders.ioi_packages import IoiPackage
+from builders.ioi.packages import IoiPackage
 from judge.compile import Compiler, Language
 from judge.paths import read_appended_jsonl
 from judge.taskrun import Submission, TaskJudge

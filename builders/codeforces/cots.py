@@ -27,13 +27,13 @@ from datasets import Features, List, Value, load_dataset
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from builders.cfsynth.command import KIND as SYNTH_KIND
-from builders.cfsynth.traces import CONFIG_OF_ROLE, trace_features
-from builders.cfsynth.traces import DESCRIPTIONS as SYNTH_DESCRIPTIONS
-from builders.cfsynth.traces import trace_rows as synth_trace_rows
-from builders.codeforces import DESCRIPTIONS as PROBLEM_DESCRIPTIONS
-from builders.codeforces import FEATURES as PROBLEM_FEATURES
-from builders.codeforces_tests import suite_folder
+from builders.codeforces.build import DESCRIPTIONS as PROBLEM_DESCRIPTIONS
+from builders.codeforces.build import FEATURES as PROBLEM_FEATURES
+from builders.codeforces.suites import suite_folder
+from builders.codeforces.synth.command import KIND as SYNTH_KIND
+from builders.codeforces.synth.traces import CONFIG_OF_ROLE, trace_features
+from builders.codeforces.synth.traces import DESCRIPTIONS as SYNTH_DESCRIPTIONS
+from builders.codeforces.synth.traces import trace_rows as synth_trace_rows
 from builders.generation.benchmarks import benchmark_texts
 from builders.generation.decontaminate import Decontaminator
 from builders.generation.extract import extract_code
@@ -41,7 +41,7 @@ from builders.generation.generate import EDITORIAL, add_trace_build_arguments, r
 from builders.generation.ioi_traces import MESSAGE
 from builders.generation.runs import read_generations, sft_messages
 from builders.generation.select import drop_exact_duplicates, shortest_and_longest
-from builders.hub_writer import HubLayout, prepare_out, publish
+from builders.hub.writer import HubLayout, prepare_out, publish
 from cards.card import CardSpec
 from judge.batcheval import ResultWriter
 from judge.cftests import contest_of, problem_tests

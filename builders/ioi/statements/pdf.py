@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 
-from builders.statements.unicode import normalise, script
+from builders.ioi.statements.unicode import normalise, script
 
 MONO_FONT = re.compile(r"mono|courier|cmtt|sftt|consol|menlo|inconsolata|typewriter|code|fixed", re.IGNORECASE)
 BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|cmbx", re.IGNORECASE)

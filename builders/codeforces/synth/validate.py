@@ -23,10 +23,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builders.cfsynth.answers import Answer, ProblemAnswers
-from builders.cfsynth.mutations import mutated_inputs, mutated_outputs
-from builders.cfsynth.programs import GENERATOR_LIMITS, MAX_OUTPUT_BYTES, TOOL_LIMITS, ProgramError, SandboxedProgram
-from builders.cfsynth.select import SIZE_CLASSES, Candidate, select_tests
+from builders.codeforces.synth.answers import Answer, ProblemAnswers
+from builders.codeforces.synth.mutations import mutated_inputs, mutated_outputs
+from builders.codeforces.synth.programs import (
+    GENERATOR_LIMITS,
+    MAX_OUTPUT_BYTES,
+    TOOL_LIMITS,
+    ProgramError,
+    SandboxedProgram,
+)
+from builders.codeforces.synth.select import SIZE_CLASSES, Candidate, select_tests
 from judge.checkers import Checker, comparator
 from judge.codeforces import python_checker
 from judge.compile import Compiler

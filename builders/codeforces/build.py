@@ -21,12 +21,12 @@ from pathlib import Path
 from datasets import Features, List, Value
 from rich.console import Console
 
-from builders.codeforces_pages import blog_text, contest_name, split_editorial, submission_source, tutorial_links
-from builders.codeforces_parser import PageError, ParsedProblem, parse_page
-from builders.codeforces_tests import SuiteStats, TestSource, TestSources, import_suites
+from builders.codeforces.fetch import Fetcher, FetchError
+from builders.codeforces.pages import blog_text, contest_name, split_editorial, submission_source, tutorial_links
+from builders.codeforces.parser import PageError, ParsedProblem, parse_page
+from builders.codeforces.suites import SuiteStats, TestSource, TestSources, import_suites
 from builders.generation.prompts import codeforces_prompt
-from builders.http_fetch import Fetcher, FetchError
-from builders.hub_writer import HubLayout, prepare_out, publish
+from builders.hub.writer import HubLayout, prepare_out, publish
 from cards.card import CardSpec
 from judge.cftests import contest_of
 from judge.codeforces import CodeforcesLimits, judge_codeforces
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 DEFAULT_CUTOFF = "2024-11-01"
 SOLUTIONS_PER_PROBLEM = 3
 PAIR = {"input": Value("string"), "output": Value("string")}
-TESTS_QUALITY = {  # a synthesized suite's quality, measured on labelled submissions (builders.cfsynth.quality)
+TESTS_QUALITY = {  # a synthesized suite's quality, measured on labelled submissions (builders.codeforces.synth.quality)
     "source": Value("string"), "tests": Value("int64"), "tpr": Value("float64"), "tnr": Value("float64"),
     "examples_tnr": Value("float64"), "accepted": Value("int64"), "accepted_passed": Value("int64"),
     "rejected": Value("int64"), "rejected_failed": Value("int64"), "examples_rejected_failed": Value("int64"),
@@ -310,8 +310,7 @@ def build_codeforces(fetcher: Fetcher, out: Path, *, contests: range | None = No
                      org: str = "olympicforge", compiler: Compiler | None = None,
                      tests_from: str | list[str] | None = None,
                      console: Console | None = None) -> CodeforcesSummary:  # fmt: skip
-    """`tests_from`: where full test suites come from, to import and validate
-    (builders.codeforces_tests); with several, the first that has a problem's suite wins."""
+    """`tests_from`: full test suites to import and validate (builders.codeforces.suites)."""
     console = console or Console(stderr=True)
     out = prepare_out(out)
     summary = CodeforcesSummary()

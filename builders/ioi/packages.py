@@ -8,7 +8,7 @@ Layouts (FORMATS.md section 1):
 - IOI 2026: the CMS export (protocol 2) unpacked, `en.pdf`, `attachments/<code>.zip`;
 - the task.yaml mirror: `statements: {en: ...pdf}`, `attachments`/`editor_templates`.
 A Markdown statement is used when there is one; otherwise the PDF rebuilt as
-Markdown (`builders/statements/pdf.py`), with a warning recorded. The statement's
+Markdown (`builders/ioi/statements/pdf.py`), with a warning recorded. The statement's
 constraints and subtask table are parsed for the prompts, and its scores checked
 against the package's.
 """
@@ -21,8 +21,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builders.statements.pdf import pdf_markdown
-from builders.statements.subtasks import SubtaskRow, match_rows, parse
+from builders.ioi.statements.pdf import pdf_markdown
+from builders.ioi.statements.subtasks import SubtaskRow, match_rows, parse
 from judge.loaders import load_task
 from judge.loaders.common import year_and_day
 from judge.loaders.taskyaml import read_task_yaml

@@ -17,9 +17,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from builders import ioi, ioi_sample_solutions, ioi_test_cases
-from builders.hub_writer import HubLayout, prepare_out, publish
-from builders.ioi_packages import IoiPackage, discover, load_package
+from builders.hub.writer import HubLayout, prepare_out, publish
+from builders.ioi import dataset, sample_solutions, testcases
+from builders.ioi.packages import IoiPackage, discover, load_package
 from cards.card import CardSpec
 from judge.cli import wide_console
 from judge.compile import Compiler
@@ -75,10 +75,10 @@ def card_licence(packages: list[IoiPackage]) -> str:
 
 
 def write_by_year(layout: HubLayout, rows, features) -> None:
-    """Rows into the `default` config, each in the split of its year (`ioi.split_of`)."""
+    """Rows into the `default` config, each in the split of its year (`dataset.split_of`)."""
     writers = {}
     for row in rows:
-        split = ioi.split_of(row["year"])
+        split = dataset.split_of(row["year"])
         if split not in writers:
             writers[split] = layout.split("default", split, features)
         writers[split].write(row)
@@ -88,7 +88,7 @@ def write_by_year(layout: HubLayout, rows, features) -> None:
 
 def write_ioi(out: Path, packages: list[IoiPackage], org: str, summary: BuildSummary) -> None:
     with HubLayout(out, "ioi") as layout:
-        write_by_year(layout, (row for package in packages for row in ioi.rows(package)), ioi.FEATURES)
+        write_by_year(layout, (row for package in packages for row in dataset.rows(package)), dataset.FEATURES)
         years = defaultdict(list)
         for p in packages:
             years[p.task.year].append(p)
@@ -101,9 +101,9 @@ def write_ioi(out: Path, packages: list[IoiPackage], org: str, summary: BuildSum
                      "points": p.task.max_score, "tests": len(p.task.tests),
                      "test_bytes": human_bytes(test_bytes(p))} for p in packages]  # fmt: skip
         spec = CardSpec(
-            "ioi", "IOI tasks by subtask", card_licence(packages), "ioi.md.j2", descriptions=ioi.DESCRIPTIONS,
+            "ioi", "IOI tasks by subtask", card_licence(packages), "ioi.md.j2", descriptions=dataset.DESCRIPTIONS,
             context={"org": org, "years": year_stats, "problems": problems, "warnings": summary.warnings,
-                     "splits": ioi.split_summary(list(years)), "licences": licences(packages),
+                     "splits": dataset.split_summary(list(years)), "licences": licences(packages),
                      "build_year": build_year()},
         )  # fmt: skip
         summary.outputs["ioi"] = publish(layout, spec)
@@ -118,9 +118,9 @@ def write_test_cases(out: Path, packages: list[IoiPackage], org: str, summary: B
         year_stats = []
         for year, group in sorted(by_year.items()):
             sizes = [(t.input.stat().st_size, t.answer.stat().st_size) for p in group for t in p.task.tests.values()]
-            with layout.split(str(year), "train", ioi_test_cases.FEATURES) as writer:
+            with layout.split(str(year), "train", testcases.FEATURES) as writer:
                 for package in group:
-                    for row in ioi_test_cases.rows(package):
+                    for row in testcases.rows(package):
                         writer.write(row)
             year_stats.append({"year": year, "problems": len(group), "tests": len(sizes),
                                "input_bytes": human_bytes(sum(i for i, _ in sizes)),
@@ -128,7 +128,7 @@ def write_test_cases(out: Path, packages: list[IoiPackage], org: str, summary: B
                                "largest": human_bytes(max((i for i, _ in sizes), default=0))})  # fmt: skip
         spec = CardSpec(
             "ioi-test-cases", "IOI test cases", card_licence(packages), "ioi-test-cases.md.j2",
-            descriptions=ioi_test_cases.DESCRIPTIONS,
+            descriptions=testcases.DESCRIPTIONS,
             context={"org": org, "years": year_stats, "licences": licences(packages), "build_year": build_year()},
         )  # fmt: skip
         summary.outputs["ioi-test-cases"] = publish(layout, spec)
@@ -137,7 +137,7 @@ def write_test_cases(out: Path, packages: list[IoiPackage], org: str, summary: B
 
 def write_sample_solutions(out: Path, packages: list[IoiPackage], org: str, summary: BuildSummary,
                            compiler: Compiler, workers: int, console: Console) -> None:  # fmt: skip
-    cache = ioi_sample_solutions.ResultCache(out / ".cache" / "ioi-sample-solutions.jsonl")
+    cache = sample_solutions.ResultCache(out / ".cache" / "ioi-sample-solutions.jsonl")
     all_rows = []
     columns = (TextColumn("judging sample solutions {task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())  # fmt: skip
@@ -145,10 +145,10 @@ def write_sample_solutions(out: Path, packages: list[IoiPackage], org: str, summ
         bar = progress.add_task("", total=len(packages))
         for package in packages:
             progress.update(bar, description=package.task.code)
-            all_rows += ioi_sample_solutions.rows(package, compiler, cache, workers)
+            all_rows += sample_solutions.rows(package, compiler, cache, workers)
             progress.advance(bar)
     with HubLayout(out, "ioi-sample-solutions") as layout:
-        write_by_year(layout, all_rows, ioi_sample_solutions.FEATURES)
+        write_by_year(layout, all_rows, sample_solutions.FEATURES)
         groups = defaultdict(list)
         for row in all_rows:
             groups[row["expected"] if not row["expected"].replace(".", "").isdigit() else "expected total"].append(row)
@@ -158,9 +158,9 @@ def write_sample_solutions(out: Path, packages: list[IoiPackage], org: str, summ
         verdicts = Counter(t["verdict"] for r in all_rows for s in r["subtask_results"] for t in s["tests"])
         spec = CardSpec(
             "ioi-sample-solutions", "IOI official solutions, judged", card_licence(packages),
-            "ioi-sample-solutions.md.j2", descriptions=ioi_sample_solutions.DESCRIPTIONS,
+            "ioi-sample-solutions.md.j2", descriptions=sample_solutions.DESCRIPTIONS,
             context={"org": org, "expectations": expectations, "licences": licences(packages),
-                     "splits": ioi.split_summary([p.task.year for p in packages]),
+                     "splits": dataset.split_summary([p.task.year for p in packages]),
                      "verdicts": ", ".join(f"{v} {n}" for v, n in sorted(verdicts.items())) or "none",
                      "backend": compiler.sandbox.info.name, "build_year": build_year()},
         )  # fmt: skip

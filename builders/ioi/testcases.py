@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datasets import Features, Value
 
-from builders.ioi_packages import IoiPackage
+from builders.ioi.packages import IoiPackage
 from judge.loaders.rows import case_rows
 
 FEATURES = Features({

@@ -13,8 +13,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from builders.codeforces_pages import submission_source
-from builders.http_fetch import Fetcher, FetchError
+from builders.codeforces.fetch import Fetcher, FetchError
+from builders.codeforces.pages import submission_source
 
 log = logging.getLogger(__name__)
 ACCEPTED = frozenset({"OK"})

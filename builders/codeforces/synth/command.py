@@ -10,8 +10,9 @@ answer's kind with a checker (resumable, shardable: builders.generation.runs). T
 second judges those programs in the sandbox (validate.py), selects the tests, measures
 each suite on labelled submissions (quality.py) and writes the suites that are good
 enough to `RUN/suites/CONTEST/INDEX/` (NNN.in + NNN.out, checker.py), in the plain
-layout; `RUN/synth.jsonl` holds a record per problem validated (reruns skip problems already recorded; with `--force` a problem
-is validated again and its newest record is the one that counts).
+layout; `RUN/synth.jsonl` holds a record per problem validated (reruns skip problems
+already recorded; with `--force` a problem is validated again and its newest record is
+the one that counts).
 `build codeforces --tests-from RUN` imports the suites and gives every measured
 problem its `tests_quality`.
 """
@@ -28,11 +29,11 @@ from pathlib import Path
 
 from rich.console import Console
 
-from builders.cfsynth.answers import gather
-from builders.cfsynth.labelled import Labelled, labelled_from_api, read_labelled
-from builders.cfsynth.quality import DEFAULT_MIN_TNR, QualityJudgeError, TestsQuality, measure
-from builders.cfsynth.select import SIZE_CLASSES, as_pairs
-from builders.cfsynth.validate import DEFAULT_PLAN, JudgeFailure, SynthConfig, SynthResult, synthesize
+from builders.codeforces.synth.answers import gather
+from builders.codeforces.synth.labelled import Labelled, labelled_from_api, read_labelled
+from builders.codeforces.synth.quality import DEFAULT_MIN_TNR, QualityJudgeError, TestsQuality, measure
+from builders.codeforces.synth.select import SIZE_CLASSES, as_pairs
+from builders.codeforces.synth.validate import DEFAULT_PLAN, JudgeFailure, SynthConfig, SynthResult, synthesize
 from builders.generation.options import add_generation_arguments
 from builders.generation.prompts import TEST_ROLES, chat, codeforces_test_prompt
 from builders.generation.runs import WorkItem, read_generations
@@ -48,8 +49,8 @@ SUITES = "suites"
 def needs_tests(row: dict) -> bool:
     """A problem worth a synthesized suite: judged on stdin/stdout, with examples and a
     reference solution, and no full suite yet."""
-    from builders.codeforces import judgeable_on_stdio
-    from builders.codeforces_tests import references
+    from builders.codeforces.build import judgeable_on_stdio
+    from builders.codeforces.suites import references
 
     has_suite = bool(row.get("official_tests_complete")) or (row.get("generated_tests") or 0) > 0
     return judgeable_on_stdio(row) and bool(references(row)) and not has_suite
@@ -214,8 +215,8 @@ def _labelled(args: argparse.Namespace, problems: set[str]) -> dict[str, list[La
     if args.labelled:
         return read_labelled(args.labelled)
     if args.labelled_from_api:
-        from builders.codeforces import seed_cache
-        from builders.http_fetch import Fetcher
+        from builders.codeforces.build import seed_cache
+        from builders.codeforces.fetch import Fetcher
 
         fetcher = Fetcher(args.cache, offline=args.offline)
         if args.seed_cache:

@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
-from builders.codeforces_parser import BASE_URL, _blocks
+from builders.codeforces.parser import BASE_URL, _blocks
 
 TUTORIAL_WORDS = ("tutorial", "editorial", "разбор")
 

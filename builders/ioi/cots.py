@@ -24,7 +24,7 @@ from builders.generation.ioi_traces import (
     trace_row,
 )
 from builders.generation.select import drop_exact_duplicates
-from builders.hub_writer import HubLayout, prepare_out, publish
+from builders.hub.writer import HubLayout, prepare_out, publish
 from cards.card import CardSpec
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,1 @@
+"""Hugging Face Hub plumbing shared by every family: the Hub-layout writer and `olympicforge push`."""
