@@ -443,3 +443,21 @@ def test_select_keeps_the_hardest_then_spreads_over_sizes():
     assert chosen[:3] == ["example-1", "small-9", "small-8"]
     assert chosen[3].startswith("small-") and chosen[3] not in chosen[:3] and chosen[4].startswith("max-")
     assert len(select_tests(tests, max_tests=50, max_bytes=1 << 20)) == len(tests)
+
+
+def test_labelled_submissions_from_the_api_take_each_label_in_order_up_to_a_cap(tmp_path):
+    """contest.status (cached) gives the verdicts, each submission's page its code; other
+    problems, other verdicts and other languages are left out."""
+    from builders.codeforces.build import seed_cache
+    from builders.codeforces.fetch import Fetcher
+    from builders.codeforces.synth.labelled import labelled_from_api
+
+    fetcher = Fetcher(tmp_path / "cache", offline=True)
+    seed_cache(fetcher, Path(__file__).resolve().parents[1] / "examples" / "codeforces")
+    got = labelled_from_api(fetcher, {"130/B"}, per_problem={"accepted": 2, "rejected": 3})
+    assert list(got) == ["130/B"]
+    assert [(s.source.rsplit("/", 1)[1], s.verdict, s.language) for s in got["130/B"]] == [
+        ("7300011", "OK", "GNU C++17"), ("7300012", "OK", "Python 3"), ("7300013", "WRONG_ANSWER", "GNU C++17"),
+        ("7300014", "WRONG_ANSWER", "GNU C++17"), ("7300015", "RUNTIME_ERROR", "Python 3"),
+    ]  # fmt: skip
+    assert got["130/B"][2].code.startswith("#include") and "as many of the largest coin" in got["130/B"][2].code

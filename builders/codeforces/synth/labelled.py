@@ -18,7 +18,8 @@ from builders.codeforces.pages import submission_source
 
 log = logging.getLogger(__name__)
 ACCEPTED = frozenset({"OK"})
-REJECTED = frozenset({"WRONG_ANSWER", "TIME_LIMIT_EXCEEDED", "MEMORY_LIMIT_EXCEEDED", "RUNTIME_ERROR"})
+# CHALLENGED: hacked during the contest, so proven wrong (and often the hardest to catch: it passed the pretests)
+REJECTED = frozenset({"WRONG_ANSWER", "TIME_LIMIT_EXCEEDED", "MEMORY_LIMIT_EXCEEDED", "RUNTIME_ERROR", "CHALLENGED"})
 LABELLED_FIELDS = ("problem_id", "language", "code", "verdict")
 PER_PROBLEM = {"accepted": 10, "rejected": 20}  # submissions fetched per problem from the API
 
