@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from judge.compile import Compiler, SourceFile, cxx_standard, parse_language
@@ -152,7 +153,7 @@ def evaluate_many(
     errors = 0
     columns = (TextColumn("judging"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
-        with Progress(*columns, disable=not show_progress) as progress, \
+        with Progress(*columns, console=Console(stderr=True), disable=not show_progress) as progress, \
                 ThreadPoolExecutor(max_workers=workers or default_workers()) as pool:  # fmt: skip
             bar = progress.add_task("submissions", total=len(todo))
             for record in pool.map(lambda job: judge_job(job, judges, full), todo):

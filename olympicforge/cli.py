@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     from builders.codeforces import cli as codeforces_cli
     from builders.codeforces import cots as codeforces_cots
     from builders.codeforces.synth import command as codeforces_tests
-    from builders.generation import generate, ioi_eval
+    from builders.generation import generate, ioi_eval, pass_rate
     from builders.hub import push as hub_push
     from builders.ioi import build as ioi_build
     from builders.ioi import cots as ioi_cots
@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     codeforces_cli.add_parser(areas)
     hub_push.add_parser(areas)
     generate.add_parser(areas)
+    pass_rate.add_parser(areas)
     ioi_eval.add_parser(areas)
     demo.add_parser(areas)
     return parser

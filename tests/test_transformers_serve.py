@@ -120,3 +120,23 @@ def test_cots_datasets_from_the_tiny_model(served, ioi_hub, sampling, tmp_path, 
     assert all(r["passed_examples"] is False and r["verdict"] in ("NO_CODE", "CE") for r in plain)
     ioi = load_dataset(str(out / "ioi-cots"), split="train")
     assert len(ioi) <= 9 and all(r["target_subtask_score"] == 0 for r in ioi)
+
+
+def test_pass_rate_filter_against_transformers_serve(served, tmp_path, capsys, monkeypatch):
+    """The real HTTP path of `filter pass-rate`: the tiny model writes no code, so every
+    answer gets cf_code's no-code value and the prompt's pass rate is 0 (out of the band)."""
+    from test_pass_rate import prompts_dataset
+
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    url, model = served
+    sampling = tmp_path / "sampling.yaml"
+    sampling.write_text("max_tokens: 8\ntemperature: 0.0\n")
+    dataset = prompts_dataset(tmp_path / "data")
+    args = ["filter", "pass-rate", "--dataset", str(dataset), "--model", model, "--endpoint", url, "--limit", "1",
+            "--generations", "2", "--sampling", str(sampling), "--run", str(tmp_path / "run"),
+            "--out", str(tmp_path / "hub"), "--name", "tiny", "--workers", "1", "--json"]  # fmt: skip
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["in_band"] == 0
+    row = load_dataset(str(tmp_path / "hub" / "tiny"), "default", split="train")[0]
+    assert len(row["pass_rate_generations"]) == 2 and row["pass_rate"] == 0.0
+    assert row["pass_rate_rewards"] == [-1.0, -1.0]  # no code block in 8 tokens: Open R1's no-submission value

@@ -152,7 +152,8 @@ def verify_run(run: Path, records: list[dict], problems: dict[str, dict], compil
     writer = ResultWriter(path)
     columns = (TextColumn(f"judging {run.name}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
-        with Progress(*columns) as progress, ThreadPoolExecutor(max_workers=workers or default_workers()) as pool:
+        progress_bar = Progress(*columns, console=Console(stderr=True))  # stdout: results only
+        with progress_bar as progress, ThreadPoolExecutor(max_workers=workers or default_workers()) as pool:
             bar = progress.add_task("", total=len(todo))
             for verdict in pool.map(lambda r: verify(r, problems[r["problem"]], compiler, tests_folder), todo):
                 writer.write(verdict)

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from builders.generation.backends import GenerationError, SamplingParams
@@ -101,7 +102,8 @@ def run(items: Iterable[WorkItem], backend, params: SamplingParams, out: Path, *
     started = time.perf_counter()
     columns = (TextColumn("generating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                TextColumn("{task.fields[tokens]}"))  # fmt: skip
-    with out.open("a") as handle, Progress(*columns, disable=not show_progress) as progress:
+    progress_bar = Progress(*columns, console=Console(stderr=True), disable=not show_progress)  # stdout: results only
+    with out.open("a") as handle, progress_bar as progress:
         bar = progress.add_task("", total=len(todo), tokens="")
         for record in _generate(todo, backend, params, seed, workers, batch_size):
             handle.write(json.dumps(record) + "\n")
