@@ -16,7 +16,7 @@ REVERSE_STATEMENT = (
 
 def problem(cid: int, index: str, title: str, description: str, examples, **fields) -> dict:
     row = {name: None for name in FEATURES}
-    row |= {"id": f"{cid}/{index}", "aliases": [], "contest_id": cid, "contest_name": f"Round {cid}",
+    row |= {"id": f"{cid}/{index}", "aliases": [], "contest_id": str(cid), "contest_name": f"Round {cid}",
             "contest_type": "CF", "contest_start": 1_600_000_000, "contest_start_year": 2020, "index": index,
             "time_limit": 1.0, "memory_limit": 256.0, "title": title, "description": description,
             "input_format": "The input is one line.", "output_format": "Print one line.", "interaction_format": "",

@@ -43,7 +43,7 @@ TESTS_QUALITY = {  # a synthesized suite's quality, measured on labelled submiss
     "not_compiled": Value("int64"), "min_tnr": Value("float64"), "verifiable": Value("bool"),
 }  # fmt: skip
 FEATURES = Features({
-    "id": Value("string"), "aliases": List(Value("string")), "contest_id": Value("int64"),
+    "id": Value("string"), "aliases": List(Value("string")), "contest_id": Value("string"),
     "contest_name": Value("string"), "contest_type": Value("string"), "contest_start": Value("int64"),
     "contest_start_year": Value("int64"), "index": Value("string"), "time_limit": Value("float64"),
     "memory_limit": Value("float64"), "title": Value("string"), "description": Value("string"),
@@ -58,7 +58,8 @@ FEATURES = Features({
 PROMPT_FEATURES = Features({**FEATURES, "prompt": Value("string"), "language": Value("string")})
 DESCRIPTIONS = {
     "id": "contest/index, e.g. 176/E", "aliases": "the same problem in other rounds (Div. 1 / Div. 2)",
-    "contest_id": "Codeforces contest id", "contest_name": "the round's name", "contest_type": "CF, IOI or ICPC rules",
+    "contest_id": "Codeforces contest id (a string, as in Open R1's rows)",
+    "contest_name": "the round's name", "contest_type": "CF, IOI or ICPC rules",
     "contest_start_year": "year the contest started (UTC)", "index": "the problem's letter in the contest (A, B, C1)",
     "title": "the problem's name", "input_format": "the input section (Markdown)",
     "output_format": "the output section (Markdown)",
@@ -188,7 +189,7 @@ def collect(fetcher: Fetcher, contests: range | None, summary: CodeforcesSummary
                 continue
             info = meta[(cid, index)]
             row = {
-                "id": f"{cid}/{index}", "aliases": [], "contest_id": cid, "contest_name": name,
+                "id": f"{cid}/{index}", "aliases": [], "contest_id": str(cid), "contest_name": name,
                 "contest_type": contest.get("type", ""), "contest_start": start,
                 "contest_start_year": datetime.datetime.fromtimestamp(start, datetime.UTC).year,
                 "index": index, "time_limit": problem.time_limit, "memory_limit": problem.memory_limit,

@@ -57,13 +57,16 @@ CONFIG_OF_VARIANT = {"cpp": "solutions", "python": "solutions_py", f"cpp{EDITORI
                      f"python{EDITORIAL}": "solutions_w_editorials_py"}  # fmt: skip
 SHORT_AND_LONG = "solutions_short_and_long_decontaminated"
 USAGE = {"completion_tokens": Value("int64"), "prompt_tokens": Value("int64"), "total_tokens": Value("int64")}
+COTS_PROBLEM_FEATURES = {  # the anchor's codeforces-cots keeps memory_limit as an integer (MB)
+    **{k: v for k, v in PROBLEM_FEATURES.items() if k not in DROPPED_PROBLEM_COLUMNS}, "memory_limit": Value("int64"),
+}  # fmt: skip
 FEATURES = Features({
-    **{k: v for k, v in PROBLEM_FEATURES.items() if k not in DROPPED_PROBLEM_COLUMNS},
+    **COTS_PROBLEM_FEATURES,
     "prompt": Value("string"), "generation": Value("string"), "finish_reason": Value("string"),
     "api_metadata": USAGE, "messages": List(MESSAGE), "code": Value("string"), "language": Value("string"),
     "passed_examples": Value("bool"), "passed_tests": Value("bool"), "verdict": Value("string"),
 })  # fmt: skip
-SYNTH_FEATURES = trace_features({k: v for k, v in FEATURES.items() if k in PROBLEM_FEATURES})
+SYNTH_FEATURES = trace_features(COTS_PROBLEM_FEATURES)
 SUITE_BATCH = 16  # tests judged before checking for a failure: only pass or fail is recorded
 DESCRIPTIONS = {
     **{k: v for k, v in PROBLEM_DESCRIPTIONS.items() if k in FEATURES},
@@ -85,6 +88,12 @@ class CotsSummary:
     duplicates: int = 0
     contaminated_problems: list[str] = field(default_factory=list)
     output: Path | None = None
+
+
+def problem_columns(problem: dict) -> dict:
+    """A problem's columns as a cots row carries them (memory_limit in whole MB, as the anchor's)."""
+    columns = {k: v for k, v in problem.items() if k in COTS_PROBLEM_FEATURES}
+    return {**columns, "memory_limit": int(problem["memory_limit"]) if problem["memory_limit"] is not None else None}
 
 
 def problem_text(problem: dict) -> str:
@@ -183,7 +192,7 @@ def trace_rows(run: Path, problems: dict[str, dict], compiler: Compiler, workers
     verdicts = verify_run(run, records, problems, compiler, workers, tests_folder)
     rows = []
     for record in records:
-        problem = {k: v for k, v in problems[record["problem"]].items() if k not in DROPPED_PROBLEM_COLUMNS}
+        problem = problem_columns(problems[record["problem"]])
         verdict = verdicts[record["key"]]
         rows.append({
             **problem, "prompt": record["messages"][0]["content"], "generation": record["generation"],
@@ -210,7 +219,7 @@ def build_codeforces_cots(runs: list[Path], out: Path, *, dataset: str | None = 
         source = dataset or manifest["dataset"]
         problems = problem_sets.get(source) or problem_sets.setdefault(source, load_problems(source))
         if manifest["kind"] == SYNTH_KIND:  # test-synthesis traces: their fate is known from validation
-            rows += synth_trace_rows(run, problems, DROPPED_PROBLEM_COLUMNS)
+            rows += synth_trace_rows(run, problems, problem_columns)
             continue
         contests = {contest_of(p["id"]) for p in problems.values() if p.get("generated_tests")}
         rows += trace_rows(run, problems, compiler, workers, summary, suite_folder(source, contests))

@@ -139,7 +139,8 @@ def write_filtered(out: Path, name: str, rows: list[dict], features, records: di
         filtered.close()
         spec = CardSpec(name, f"{name}: prompts filtered by pass rate", "other", "pass-rate.md.j2",
                         descriptions=DESCRIPTIONS,
-                        context={**spec_context, "build_year": datetime.date.today().year, "band": band, "low": low, "high": high, "kept": kept,
+                        context={**spec_context, "build_year": datetime.date.today().year, "band": band,
+                                 "low": low, "high": high, "kept": kept,
                                  "rows_total": len(rows)})  # fmt: skip
         output = publish(layout, spec)
     return {"output": str(output), "rows": len(rows), "in_band": kept, "config": band}

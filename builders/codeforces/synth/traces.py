@@ -9,6 +9,7 @@ fates come from its `synth.jsonl`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from datasets import Features, List, Value
@@ -43,8 +44,9 @@ DESCRIPTIONS = {
 }
 
 
-def trace_rows(run: Path, problems: dict[str, dict], dropped_columns: tuple[str, ...]) -> list[dict]:
-    """One row per generation of a validated `build codeforces-tests` run, `_config` set."""
+def trace_rows(run: Path, problems: dict[str, dict], problem_columns: Callable[[dict], dict]) -> list[dict]:
+    """One row per generation of a validated `build codeforces-tests` run, `_config` set;
+    `problem_columns` gives the problem's columns as the other cots configs carry them."""
     if not (run / RECORDS).exists():
         raise ValueError(f"{run}: no {RECORDS}; run `build codeforces-tests --validate --out {run}` first")
     records = {r["problem"]: r for r in read_appended_jsonl(run / RECORDS)}
@@ -57,7 +59,7 @@ def trace_rows(run: Path, problems: dict[str, dict], dropped_columns: tuple[str,
         record, role = records[generation["problem"]], generation["variant"]
         report = record["report"]
         code, _ = extract_code(generation["generation"], "python")
-        problem = {k: v for k, v in problems[generation["problem"]].items() if k not in dropped_columns}
+        problem = problem_columns(problems[generation["problem"]])
         used = bool(report["used"].get(generation["key"]))
         rows.append({
             **problem, "prompt": generation["messages"][0]["content"], "generation": generation["generation"],
