@@ -82,7 +82,11 @@ def test_codeforces_cots_end_to_end(tmp_path, compiler):
 
     cots = out / "codeforces-cots"
     solutions = list(load_dataset(str(cots), "solutions", split="train"))
-    assert load_dataset(str(cots), "solutions", split="train").features == FEATURES
+    solutions = load_dataset(str(cots), "solutions", split="train")
+    assert solutions.features == FEATURES
+    # the anchor's value conventions: contest_id a string, memory_limit whole MB as an integer
+    assert FEATURES["contest_id"].dtype == "string" and FEATURES["memory_limit"].dtype == "int64"
+    assert all(isinstance(r["contest_id"], str) and r["memory_limit"] == 256 for r in solutions)
     by_problem = {}
     for row in solutions:
         by_problem.setdefault(row["id"], []).append(row)
