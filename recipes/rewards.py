@@ -79,8 +79,10 @@ class RewardArguments:
                   "cf_code/examples_only); off: such a row is an error"},
     )  # fmt: skip
     code_eval_test_batch_size: int = field(
-        default=1, metadata={"help": "pass_fail: tests per batch; judging stops after the first failing batch"}
-    )
+        default=1,
+        metadata={"help": "pass_fail: tests per batch; judging stops after the first failing batch (below 1: "
+                  "all tests in one batch, as Open R1)"},
+    )  # fmt: skip
     judge_workers: int | None = field(default=None, metadata={"help": "local judge processes (default: cores)"})
     judge_timeout: float = field(default=600.0, metadata={"help": "seconds a batch of judge jobs may take"})
     soft_punish_cache: int = field(default=512, metadata={"help": "soft_overlong_punishment: tokens of grace"})
@@ -172,7 +174,8 @@ class CFCode(JudgeReward):
     `cf_code/incomplete_suites`.
 
     The values are the anchor's: no code -1.0, a compile error -0.1; pass_fail 1 when
-    every test passes (judging stops after the first failing batch of `batch_size` tests);
+    every test passes (judging stops after the first failing batch of `batch_size` tests; a
+    `batch_size` below 1 judges them all in one batch, as Open R1's -1);
     partial the share passed; weighted_sum pass_fail + 0.1 x share. `balanced` (ours, under
     a name of its own) is 0.5 x share + 0.5 x pass_fail."""
 
@@ -185,8 +188,8 @@ class CFCode(JudgeReward):
         super().__init__(judge, language)
         if scoring not in CF_SCORING_MODES:
             raise ValueError(f"cf_scoring_mode {scoring!r}: use one of {', '.join(CF_SCORING_MODES)}")
-        if batch_size < 1:
-            raise ValueError(f"code_eval_test_batch_size must be at least 1, not {batch_size}")
+        if type(batch_size) is not int:
+            raise ValueError(f"code_eval_test_batch_size must be an integer, not {batch_size!r}")
         self.scoring = scoring
         self.tests_folder = tests_folder if tests_folder is not None else os.environ.get("CF_TESTS_FOLDER")
         self.examples_fallback, self.batch_size = examples_fallback, batch_size
@@ -238,7 +241,7 @@ class CFCode(JudgeReward):
                "memory_limit": float(column(kwargs, "memory_limit", count)[index] or DEFAULT_MEMORY_MB),
                "input_mode": column(kwargs, "input_mode", count, "stdio")[index] or "stdio",
                "checker": column(kwargs, "generated_checker", count, None)[index] or None}  # fmt: skip
-        if self.scoring == "pass_fail":
+        if self.scoring == "pass_fail" and self.batch_size >= 1:  # below 1: one batch, judged whole
             job["batch_size"] = self.batch_size
         return job
 

@@ -3,8 +3,9 @@
     accelerate launch --config_file recipes/accelerate/zero3.yaml recipes/sft.py \\
         --config recipes/olympiccoder-7b.yaml
 
-The YAML holds script arguments (dataset mixture, chat template, <think> prefill),
-TRL's SFTConfig and ModelConfig; a key none of them declares is an error.
+The YAML holds script arguments (dataset mixture, chat template, <think> prefill,
+system prompt), TRL's SFTConfig and ModelConfig; a key none of them declares is an
+error. Open R1's recipes run as they are: their keys are mapped first (recipes/legacy.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run by path: make `recipes` importable
 
-from recipes.training import RecipeArguments, load_mixture, log, prepare, run_recipe, trainer_arguments  # noqa: E402
+from recipes import legacy  # noqa: E402
+from recipes.training import (  # noqa: E402
+    RecipeArguments,
+    load_mixture,
+    log,
+    prepare,
+    run_recipe,
+    trainer_arguments,
+    with_system_prompt,
+)
 
 TAGS = ["olympicforge", "sft", "code-reasoning"]
 
@@ -26,9 +36,9 @@ class SFTScriptArguments(RecipeArguments):
 
 
 def make_parser():
-    from trl import ModelConfig, SFTConfig, TrlParser
+    from trl import ModelConfig, SFTConfig
 
-    return TrlParser((SFTScriptArguments, SFTConfig, ModelConfig))
+    return legacy.make_parser((SFTScriptArguments, SFTConfig, ModelConfig), "sft")
 
 
 def build_trainer(script_args: SFTScriptArguments, training_args, model_args, where: str):
@@ -37,6 +47,10 @@ def build_trainer(script_args: SFTScriptArguments, training_args, model_args, wh
 
     tokenizer = prepare(script_args, training_args, model_args, where)
     data = load_mixture(script_args.dataset_mixture, script_args.hub_org, where, training_args.seed)
+    if script_args.system_prompt is not None:
+        column = "messages" if "messages" in data["train"].column_names else "prompt"
+        data = {split: with_system_prompt(dataset, column, script_args.system_prompt, where)
+                for split, dataset in data.items()}  # fmt: skip
     if training_args.packing:
         log.warning("packing is on: long reasoning traces get cut and mixed; OlympicCoder trained without it")
     trainer = SFTTrainer(**trainer_arguments(training_args, model_args, tokenizer, data))

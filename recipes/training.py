@@ -50,6 +50,14 @@ class RecipeArguments:
     prefill_think: bool = field(
         default=False, metadata={"help": "start every generation prompt with <think> (chatml -> chatml-think)"}
     )
+    system_prompt: str | None = field(
+        default=None,
+        metadata={"help": "a system message put first in every conversation (SFT) or prompt (GRPO) that has none"},
+    )
+
+
+class ConfigError(ValueError):
+    """A YAML the scripts will not run; the message is one line naming the file and the key."""
 
 
 def config_path(argv: list[str]) -> str:
@@ -134,6 +142,27 @@ def load_mixture(spec: dict | None, org: str, where: str, default_seed: int = 42
     if spec.get("test_split_size"):
         return combined.train_test_split(test_size=spec["test_split_size"], seed=seed)
     return DatasetDict({"train": combined})
+
+
+def with_system_prompt(dataset, column: str, prompt: str | None, where: str):
+    """Conversations in `column` with `prompt` as their first, system, message; a conversation
+    that starts with a system message of its own keeps it (and is counted in the log)."""
+    if prompt is None:
+        return dataset
+    if column not in dataset.column_names:
+        raise ValueError(f"{where}: system_prompt needs a conversational column {column!r} ({dataset.column_names})")
+    own = sum(1 for messages in dataset[column] if messages and messages[0]["role"] == "system")
+    if own:
+        log.warning("system_prompt: %d of %d conversations have a system message of their own; kept", own,
+                    len(dataset))  # fmt: skip
+
+    def add(row):
+        messages = row[column]
+        if messages and messages[0]["role"] == "system":
+            return {column: messages}
+        return {column: [{"role": "system", "content": prompt}, *messages]}
+
+    return dataset.map(add)
 
 
 def chat_template_text(name: str | None, prefill_think: bool, where: str) -> str | None:
@@ -245,7 +274,10 @@ def setup_logging(training_args) -> None:
 def run_recipe(argv: list[str] | None, make_parser, build_trainer, tags: list[str], cleanup=None):
     """Parse the YAML (and overrides), build the trainer, train (resuming), save and push."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    script_args, training_args, model_args = make_parser().parse_args_and_config(argv)
+    try:
+        script_args, training_args, model_args = make_parser().parse_args_and_config(argv)
+    except ConfigError as exc:
+        raise SystemExit(f"error: {exc}") from None  # one line, not a traceback
     setup_logging(training_args)
     trainer = build_trainer(script_args, training_args, model_args, config_path(argv))
     try:

@@ -1,9 +1,11 @@
 """recipes/sft.py on a tiny model built here: a YAML through TrlParser, 5 steps, the
-cosine-with-floor schedule, the assistant-only mask, mixtures, resume, accelerate launch."""
+cosine-with-floor schedule, the assistant-only mask, mixtures, resume, accelerate launch,
+and an Open R1-shaped YAML (its key names) trained for 2 steps."""
 
 from __future__ import annotations
 
 import json
+import logging
 import math
 from pathlib import Path
 
@@ -100,9 +102,43 @@ def test_rows_truncated_to_nothing_stop_with_a_clear_error(tiny_model, data, tmp
 
 
 def test_unknown_yaml_keys_are_errors(tiny_model, data, tmp_path):
-    config = write_yaml(tmp_path / "bad.yaml", sft_config(tiny_model, data, tmp_path / "out", max_seq_length=64))
-    with pytest.raises(ValueError, match="max_seq_length"):
+    config = write_yaml(tmp_path / "bad.yaml", sft_config(tiny_model, data, tmp_path / "out", max_sequence_len=64))
+    with pytest.raises(ValueError, match=r"bad.yaml: unknown key\(s\) max_sequence_len"):
         make_parser().parse_args_and_config(["--config", str(config)])
+
+
+def test_an_open_r1_shaped_yaml_trains_two_steps(tiny_model, data, tmp_path, caplog):
+    """Open R1's key names (torch_dtype, dataset_name as a local folder, system_prompt, warmup_ratio,
+    max_seq_length, use_liger, gradient_checkpointing, ...) on the tiny model: mapped, trained."""
+    config = sft_config(tiny_model, data, tmp_path / "out", max_steps=2)
+    for ours in ("dataset_mixture", "warmup_steps", "max_length", "use_liger_kernel", "activation_checkpointing"):
+        del config[ours]
+    config.update({"torch_dtype": "float32", "dataset_name": str(data), "system_prompt": "You are OlympicCoder.",
+                   "warmup_ratio": 0.5, "max_seq_length": 128, "use_liger": True, "gradient_checkpointing": False,
+                   "gradient_checkpointing_kwargs": {"use_reentrant": False}, "overwrite_output_dir": True,
+                   "callbacks": [], "benchmarks": [], "hub_model_revision": "v00.00"})  # fmt: skip
+    path = write_yaml(tmp_path / "open-r1-sft.yaml", config)
+    caplog.set_level(logging.WARNING, "recipes.legacy")
+    trainer = main(["--config", str(path)])
+    mapped = [r.getMessage().split(" Open R1 key ")[1].split(" -> ")[0] for r in caplog.records
+              if r.name == "recipes.legacy"]  # fmt: skip
+    assert sorted(mapped) == sorted(["torch_dtype", "dataset_name", "warmup_ratio: 0.5", "max_seq_length", "use_liger",
+                                     "gradient_checkpointing", "gradient_checkpointing_kwargs", "overwrite_output_dir",
+                                     "callbacks: []", "benchmarks", "hub_model_revision"])  # fmt: skip
+    logs = [entry for entry in trainer.state.log_history if "loss" in entry]
+    assert [entry["step"] for entry in logs] == [1, 2] and all(math.isfinite(entry["loss"]) for entry in logs)
+    assert [entry["learning_rate"] for entry in logs] == [0.0, pytest.approx(1e-3)]  # warmup: 1 step of 2
+    assert trainer.args.max_length == 128 and trainer.args.hub_revision == "v00.00"
+    assert trainer.args.activation_checkpointing is False and trainer.args.use_liger_kernel is False  # not installed
+    assert str(trainer.model.dtype) == "torch.float32"
+    tokenizer = trainer.processing_class
+    for row in trainer.train_dataset.select(range(3)):
+        system, user = (f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in row["messages"][:2])
+        assert system == "<|im_start|>system\nYou are OlympicCoder.<|im_end|>\n"
+        assert tokenizer.decode(row["input_ids"]).startswith(system + user)
+        kept = [i for i, label in enumerate(row["labels"]) if label != -100]  # the loss: the assistant's tokens only
+        assert tokenizer.decode([row["input_ids"][i] for i in kept]) == row["messages"][2]["content"] + "<|im_end|>"
+    assert (tmp_path / "out" / "model.safetensors").exists()
 
 
 def test_a_rerun_resumes_from_the_last_checkpoint_and_saves_the_model(tiny_model, data, tmp_path):
