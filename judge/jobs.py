@@ -14,14 +14,18 @@ Either may add "std": "c++20" (C++11 to C++20; a language such as "cpp20" says i
 
 The answer always has "status": "ok" or "judge_error" (the judge's own fault:
 the score is unknown, never 0). cf answers add "verdict", "passed", "total",
-"outcomes"; ioi answers add "score" (the target subtask's fraction in [0, 1]) and
-"subtask_status". A malformed job raises BadJob naming the missing key, or the bad
-name: a row whose id, subtask, test names or grader file names could reach the file
-system (`../../x`, `/abs`, NUL, ...) is refused before anything is written.
+"outcomes"; ioi answers add "score" (the target subtask's fraction in [0, 1], unrounded),
+"score_precision" (the task's) and "subtask_status". `row` may be in the anchor's
+layout too (Open R1's `ioi`: `graders/grader_config.json`, see judge.loaders.rows).
+A malformed job raises BadJob naming the missing key, or the bad name: a row whose
+id, subtask, test names or grader file names could reach the file system
+(`../../x`, `/abs`, NUL, ...) is refused before anything is written.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import multiprocessing
 import threading
@@ -143,7 +147,8 @@ def run_ioi(job: dict) -> dict:
     subtask = result.subtasks[0]
     if result.judge_error:
         return {"status": "judge_error", "subtask_status": subtask.status, "message": "judge error"}
-    return {"status": "ok", "score": subtask.score, "subtask_status": subtask.status, "compiled": result.compiled}
+    return {"status": "ok", "score": subtask.score, "score_precision": judge.task.score_precision,
+            "subtask_status": subtask.status, "compiled": result.compiled}  # fmt: skip
 
 
 def ioi_judge(row: dict, tests) -> TaskJudge:
@@ -152,7 +157,9 @@ def ioi_judge(row: dict, tests) -> TaskJudge:
     if isinstance(tests, list):  # inline test rows (small tasks, tests): nothing to cache by
         test_rows = [t for t in tests if t["problem_id"] == row["id"]]
         return TaskJudge(task_from_rows([row], test_rows, subtasks=[row["subtask"]]), compiler(), workers=1)
-    key = (tests, str(row["year"]), row["id"], row["subtask"], tuple(row["test_names"]))
+    # the grader files are part of the key: two datasets (ours, the anchor's) may share a problem's tests
+    files = hashlib.sha256(json.dumps(row["grader_files"], sort_keys=True).encode()).hexdigest()
+    key = (tests, str(row["year"]), row["id"], row["subtask"], tuple(row["test_names"]), files)
     with _lock:
         if key in _tasks:
             _tasks.move_to_end(key)

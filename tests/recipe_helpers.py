@@ -65,7 +65,7 @@ def sft_config(model: Path, data: Path, out: Path, **overrides) -> dict:
 
 def grpo_config(model: Path, data: Path, out: Path, **overrides) -> dict:
     return {"model_name_or_path": str(model), "dataset_mixture": {"datasets": [{"id": str(data), "split": "train"}]},
-            "chat_template": "chatml-think", "reward_funcs": ["cf_code", "code_format"], "reward_weights": [1.0, 0.1],
+            "chat_template": "chatml-think", "reward_funcs": ["cf_code", "code_block"], "reward_weights": [1.0, 0.1],
             "cf_scoring_mode": "pass_fail", "judge_workers": 2, "num_generations": 4, "per_device_train_batch_size": 4,
             "max_completion_length": 16, "num_iterations": 2, "max_steps": 4, "learning_rate": 1.0e-4,
             "output_dir": str(out), **CPU_TRAINING, **overrides}  # fmt: skip

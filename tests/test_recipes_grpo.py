@@ -64,9 +64,9 @@ def trainer(tiny_model, data, tmp_path_factory):
 
 
 def test_rewards_come_from_the_judge_in_the_yaml_order(trainer):
-    cf_code, code_format = trainer.reward_funcs
+    cf_code, code_block = trainer.reward_funcs
     assert isinstance(cf_code, CFCode) and cf_code.scoring == "pass_fail"
-    assert isinstance(code_format, Gated) and code_format.__name__ == "code_format"
+    assert isinstance(code_block, Gated) and code_block.__name__ == "code_block"
     assert trainer.reward_weights.tolist() == [1.0, pytest.approx(0.1)]
     rows = [aplusb_row() for _ in SCRIPT]
     completions = [[{"role": "assistant", "content": text}] for text in SCRIPT[:3]]
@@ -92,7 +92,7 @@ def test_four_steps_on_scripted_completions_judged_for_real(trainer, monkeypatch
     assert len(logged) == 2
     for entry in logged:
         assert entry["rewards/cf_code/mean"] == pytest.approx(0.9 / 3)  # [1, 0, -0.1, None]: the None left out
-        assert entry["rewards/code_format/mean"] == pytest.approx(1.0)  # gated: None where the judge failed
+        assert entry["rewards/code_block/mean"] == pytest.approx(1.0)  # gated: None where the judge failed
         assert entry["reward"] == pytest.approx((1.1 + 0.1 + 0.0) / 3)
         assert entry["cf_code/judge_errors"] == 1
     losses = [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]

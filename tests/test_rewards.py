@@ -11,7 +11,7 @@ from builders.ioi.packages import load_package
 from judge.cftests import write_contest
 from judge.jobs import BadJob, JobPool
 from judge.remote import RemoteJudge
-from recipes.rewards import CFCode, CodeFormat, Gated, IOICode, RewardArguments, build_rewards, think_format
+from recipes.rewards import CFCode, CodeBlock, Gated, IOICode, RewardArguments, build_rewards, think_format
 
 from ioi_helpers import FINDPAIR
 from recipe_helpers import (
@@ -191,13 +191,13 @@ def test_judge_errors_are_none_and_gate_the_other_rewards():
     kwargs = reward_kwargs([aplusb_row()] * 2) | {"log_metric": lambda name, value: metrics.setdefault(name, value)}
     completions = [answer(CORRECT), answer(CORRECT)]
     assert cf_code(completions, **kwargs) == [None, 1.1]  # weighted_sum: all passed + 0.1 x share
-    assert Gated(CodeFormat(), cf_code)(completions, **kwargs) == [None, 1.0]
+    assert Gated(CodeBlock(), cf_code)(completions, **kwargs) == [None, 1.0]
     assert judge.calls == 1  # the batch is judged once for both rewards
     assert metrics == {"cf_code/judge_errors": 1.0, "cf_code/examples_only": 0.0, "cf_code/incomplete_suites": 0.0}
 
 
 def test_bad_jobs_are_errors_not_scores(pool):
-    with pytest.raises(ValueError, match=r"needs the dataset columns \['official_tests', 'examples'\]"):
+    with pytest.raises(ValueError, match=r"needs the dataset columns \['official_tests'\]"):
         CFCode(pool)([answer(CORRECT)])
     with pytest.raises(BadJob, match="lacks"):
         pool.map([{"kind": "cf", "code": "int main(){}"}])
@@ -228,10 +228,10 @@ def test_ioi_code_scores_the_target_subtask_from_the_judge(ioi_hub, pool):
     assert missing([answer(code)], **reward_kwargs(rows[:1])) == [None]  # the tests cannot be read: unknown
 
 
-def test_format_rewards():
+def test_our_format_rewards():
     good = answer(CORRECT)
-    assert CodeFormat()([good, "```python\nprint(1)\n```", "no code"]) == [1.0, 0.0, 0.0]
-    assert CodeFormat()(["```python\nprint(1)\n```"], language=["python"]) == [1.0]
+    assert CodeBlock()([good, "```python\nprint(1)\n```", "no code"]) == [1.0, 0.0, 0.0]
+    assert CodeBlock()(["```python\nprint(1)\n```"], language=["python"]) == [1.0]
     texts = [
         good,
         "<think>\n" + good,
@@ -246,7 +246,7 @@ def test_format_rewards():
 
 def test_build_rewards_in_order_with_the_overlong_penalty():
     args = RewardArguments(reward_funcs=["think_format", "cf_code", "soft_overlong_punishment"], judge_workers=1,
-                           soft_punish_cache=10)  # fmt: skip
+                           max_completion_len=None, soft_punish_cache=10)  # fmt: skip
     think, cf_code, overlong = build_rewards(args, "olympicforge", max_completion_length=100)
     try:
         assert [f.__name__ for f in (think, cf_code, overlong)] == [
@@ -260,5 +260,8 @@ def test_build_rewards_in_order_with_the_overlong_penalty():
         cf_code.judge.close()
     with pytest.raises(ValueError, match=r"unknown \['accuracy'\]"):
         build_rewards(RewardArguments(reward_funcs=["accuracy"]), "olympicforge", 100)
-    with pytest.raises(ValueError, match="soft_punish_cache 512 must be below max_completion_length 100"):
-        build_rewards(RewardArguments(reward_funcs=["soft_overlong_punishment"]), "olympicforge", 100)
+    with pytest.raises(ValueError, match="soft_punish_cache 512 must be between 0 and max_completion_len 100"):
+        build_rewards(RewardArguments(reward_funcs=["soft_overlong_punishment"], max_completion_len=None,
+                                      soft_punish_cache=512), "olympicforge", 100)  # fmt: skip
+    with pytest.raises(ValueError, match="code_extraction 'last'"):
+        build_rewards(RewardArguments(reward_funcs=["code_block"], code_extraction="last"), "olympicforge", 100)

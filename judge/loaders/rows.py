@@ -4,6 +4,14 @@
 every file a judge needs besides the submission (graders/..., checker/...)
 plus `grader_config.json` with the task type parameters and limits, so a
 `Task` rebuilt from rows judges exactly like the package it came from.
+
+Rows in the anchor's layout (Open R1's published `ioi`) are read too: their
+`grader_files` hold `graders/grader_config.json` with `task_type`, `code`,
+`time_limit` (seconds), `memory_limit` (bytes) and, for Communication tasks, the
+`task_type_parameters_Communication_*` keys (num_processes, user_io, manager_args);
+the rest comes from the row's columns (`score`, `test_names`, `score_precision`),
+with the anchor's scoring: GroupMin, the program on stdin/stdout, the grader or
+stub compiled with the submission, `checker/checker.cpp` when there is one.
 """
 
 from __future__ import annotations
@@ -20,6 +28,8 @@ from judge.task import ScoreType, Subtask, Task, TaskTest, TaskType
 GRADER_CONFIG = "grader_config.json"
 GRADERS_PREFIX = "graders/"
 CHECKER_PREFIX = "checker/"
+ANCHOR_GRADER_CONFIG = GRADERS_PREFIX + GRADER_CONFIG  # Open R1's `ioi` rows keep it among the graders
+ANCHOR_COMMUNICATION = "task_type_parameters_Communication_"
 
 
 def grader_config(task: Task) -> dict:
@@ -119,9 +129,7 @@ def task_from_rows(rows: list[dict], test_rows, subtasks: Collection[str] | None
     first = rows[0]
     where = f"ioi rows of {problem_of(first)}"
     files = {name: content for name, content in first["grader_files"]}
-    if GRADER_CONFIG not in files:
-        raise PackageError(f"{where}: grader_files lacks {GRADER_CONFIG}")
-    config = json.loads(files[GRADER_CONFIG])
+    config = row_config(rows, files, where)
     for spec in config["subtasks"]:
         check_name(spec.get("name"), f"{where}: {GRADER_CONFIG}", "subtask name")
     workspace = make_workspace(first["id"])
@@ -130,6 +138,61 @@ def task_from_rows(rows: list[dict], test_rows, subtasks: Collection[str] | None
     except BaseException:
         workspace.cleanup()
         raise
+
+
+def row_config(rows: list[dict], files: dict[str, str], where: str) -> dict:
+    """The task's configuration: our `grader_config.json`, or one made from the anchor's
+    `graders/grader_config.json` and the rows' columns."""
+    if GRADER_CONFIG in files:
+        return _json_object(files[GRADER_CONFIG], where, GRADER_CONFIG)
+    if ANCHOR_GRADER_CONFIG in files:
+        return anchor_config(rows, _json_object(files[ANCHOR_GRADER_CONFIG], where, ANCHOR_GRADER_CONFIG), where)
+    raise PackageError(f"{where}: grader_files lacks {GRADER_CONFIG} (ours) or {ANCHOR_GRADER_CONFIG} (Open R1's)")
+
+
+def _json_object(text: str, where: str, name: str) -> dict:
+    try:
+        config = json.loads(text)
+    except ValueError as exc:
+        raise PackageError(f"{where}: {name} is not JSON: {exc}") from None
+    if not isinstance(config, dict):
+        raise PackageError(f"{where}: {name} is not a JSON object")
+    return config
+
+
+def anchor_config(rows: list[dict], anchor: dict, where: str) -> dict:
+    """Our configuration for rows in Open R1's layout. Limits come from its grader_config.json
+    (what its run script enforces), else from the row; Communication parameters from its
+    `task_type_parameters_Communication_*` keys (1 process, std_io, no manager arguments
+    when absent); subtasks from the rows, in their order."""
+    first = rows[0]
+    name = ANCHOR_GRADER_CONFIG
+
+    def value(key: str):
+        found = anchor.get(key, first.get(key))
+        if found is None:
+            raise PackageError(f"{where}: neither {name} nor the row gives {key}")
+        return found
+
+    try:
+        limits = float(value("time_limit")), int(value("memory_limit"))
+        num_processes = int(anchor.get(ANCHOR_COMMUNICATION + "num_processes", 1))
+        precision = first.get("score_precision")
+        precision = 2 if precision is None else int(precision)
+    except (TypeError, ValueError) as exc:
+        raise PackageError(f"{where}: {name}: {exc}") from None
+    manager_args = anchor.get(ANCHOR_COMMUNICATION + "manager_args") or ""
+    if not isinstance(manager_args, str):
+        raise PackageError(f"{where}: {name}: {ANCHOR_COMMUNICATION}manager_args must be a string")
+    names = list(dict.fromkeys(row["subtask"] for row in rows))
+    return {
+        "task_type": anchor.get("task_type") or first.get("task_type") or "Batch",
+        "time_limit": limits[0], "memory_limit": limits[1], "score_precision": precision,
+        "score_type": str(ScoreType.GROUP_MIN), "num_processes": num_processes,
+        "user_io": anchor.get(ANCHOR_COMMUNICATION + "user_io") or "std_io", "manager_args": manager_args.split(),
+        "compilation": None, "io": ["", ""], "output_eval": None, "output_only_tests": [], "compile_flags": None,
+        "subtasks": [{"name": subtask} for subtask in names],
+    }  # fmt: skip
 
 
 def _task_from_rows(rows, test_rows, subtasks, first, files, config, workspace, where) -> Task:
@@ -147,7 +210,9 @@ def _task_from_rows(rows, test_rows, subtasks, first, files, config, workspace, 
         workspace=workspace,
     )  # fmt: skip
     task.graders = {
-        n.removeprefix(GRADERS_PREFIX): c.encode() for n, c in files.items() if n.startswith(GRADERS_PREFIX)
+        n.removeprefix(GRADERS_PREFIX): c.encode()
+        for n, c in files.items()
+        if n.startswith(GRADERS_PREFIX) and n != ANCHOR_GRADER_CONFIG
     }
     task.checker = {
         n.removeprefix(CHECKER_PREFIX): c.encode() for n, c in files.items() if n.startswith(CHECKER_PREFIX)
