@@ -11,7 +11,9 @@
 - GRPO rewards: completions judged per second by `cf_code` through the local
   process pool (1 and 2 workers) and through one `judge serve` worker over HTTP;
 - comparators: MB/s of WhiteDiff, TokenDiff and FloatDiff on one 63 MiB line
-  `a a a ...` (checked against itself, so read whole), and the time to reject it.
+  `a a a ...` (checked against itself, so read whole), and the time to reject it;
+- CLI start-up: median wall seconds of `olympicforge --help` and of `judge task --help` and
+  `judge run --help` (goal: the judge commands start in at most 0.5 s).
 
 Writes the numbers to a JSON file (default bench/results.json) and prints a table.
 """
@@ -389,6 +391,27 @@ def bench_comparators(work: Path) -> dict:
     return figures
 
 
+STARTUP_GOAL_S = 0.5  # wall seconds for `olympicforge judge ...` to start, median
+STARTUP_COMMANDS = (("--help",), ("judge", "task", "--help"), ("judge", "run", "--help"))
+
+
+def bench_cli_startup(runs: int = 5) -> dict:
+    """Median wall seconds from launch to exit of `python -m olympicforge ...` (start-up and --help only)."""
+    repo = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(repo), os.environ.get("PYTHONPATH")]))}
+    figures = {}
+    for command in STARTUP_COMMANDS:
+        samples = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "olympicforge", *command], env=env, cwd=repo,
+                           stdout=subprocess.DEVNULL, check=True)  # fmt: skip
+            samples.append(time.perf_counter() - started)
+        figures[f"olympicforge {' '.join(command)}"] = round(statistics.median(samples), 3)
+    judge = [seconds for name, seconds in figures.items() if name.startswith("olympicforge judge")]
+    return {"median_s": figures, "goal_s": STARTUP_GOAL_S, "goal_met": max(judge) <= STARTUP_GOAL_S}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("bench/results.json"))
@@ -424,6 +447,8 @@ def main() -> int:
             comparators = bench_comparators(work)
         with console.status("test synthesis: validation and quality measurement"):
             synthesis = bench_synthesis(compiler, usable_cores())
+        with console.status("CLI start-up"):
+            startup = bench_cli_startup()
     results = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": platform.platform()},
         "sandbox_backend": sandbox.info.name,
@@ -436,6 +461,7 @@ def main() -> int:
         "codeforces_full_suites": suites,
         "comparators_63_mib_line": comparators,
         "codeforces_test_synthesis": synthesis,
+        "cli_startup": startup,
     }
     atomic_write_bytes(args.out, (json.dumps(results, indent=2) + "\n").encode())
     table = Table(title=f"olympicforge judge benchmark ({sandbox.info.name})")
@@ -464,6 +490,9 @@ def main() -> int:
         table.add_row(f"cf_code reward {key}", str(value))
     for key, value in comparators.items():
         table.add_row(f"comparators {key}", str(value))
+    for command, seconds in startup["median_s"].items():
+        table.add_row(f"start-up `{command}`", f"{seconds} s")
+    table.add_row(f"start-up: judge commands goal <= {STARTUP_GOAL_S} s met", str(startup["goal_met"]))
     console.print(table)
     console.print(f"written to {args.out}")
     return 0

@@ -65,9 +65,6 @@ CALLBACKS = {"push_to_hub_revision": "hub_strategy pushes the saves (every_save:
 # Open R1's reward names that have no reward of the same value here
 REWARDS_WITHOUT_EQUIVALENT = {
     "accuracy": "math answers checked with math_verify",
-    "format": "<think>...</think><answer>...</answer> tags; think_format is not it: it scores the reasoning closed "
-              "by </think> and an answer, without <answer> tags",
-    "tag_count": "counts of <think>/<answer> tags",
     "reasoning_steps": "step markers in the reasoning",
     "cosine": "length-scaled correctness of math answers",
     "repetition_penalty": "an n-gram repetition penalty",
@@ -75,9 +72,8 @@ REWARDS_WITHOUT_EQUIVALENT = {
     "code": "Python tests from verification_info run on E2B or Morph",
     "binary_code": "Python tests from verification_info run on E2B or Morph, 0/1",
 }  # fmt: skip
-SCOPES = {"max_completion_len": ("grpo",)}  # of the keys handled one by one below
 KNOWN = set(RENAMES) | set(ENVIRONMENT) | set(DROPPED) | set(REFUSED) | set(DATASET_KEYS)
-KNOWN |= {"callbacks", "push_to_hub_revision", "warmup_ratio", "max_completion_len"}
+KNOWN |= {"callbacks", "push_to_hub_revision", "warmup_ratio"}
 
 
 def note(where: str, old: str, new: str, why: str) -> None:
@@ -96,7 +92,7 @@ def translate(config: dict, script: str, where: str, rewards: Iterable[str] = ()
     for key in present:
         if key in REFUSED:
             raise ConfigError(f"{where}: {key} is not supported: {REFUSED[key]}")
-        scripts = RENAMES.get(key, DROPPED.get(key, (None, None, SCOPES.get(key, BOTH))))[-1]
+        scripts = RENAMES.get(key, DROPPED.get(key, (None, None, BOTH)))[-1]
         if script not in scripts:
             raise ConfigError(f"{where}: {key} is a {'/'.join(scripts)} key, not one of recipes/{script}.py")
     datasets(config, script, where)
@@ -136,8 +132,6 @@ def translate(config: dict, script: str, where: str, rewards: Iterable[str] = ()
                  "at hub_revision")  # fmt: skip
         else:
             note(where, "push_to_hub_revision: false", "dropped", "push_to_hub decides")
-    if script == "grpo":
-        grpo_rewards(config, where)
     return config
 
 
@@ -200,21 +194,6 @@ def reward_names(config: dict, where: str, rewards: set[str]) -> None:
         what = "; ".join(f"{name}: {REWARDS_WITHOUT_EQUIVALENT[name]}" for name in missing)
         raise ConfigError(f"{where}: reward_funcs: Open R1's {', '.join(missing)} have no equivalent here ({what}); "
                           f"ours: {', '.join(sorted(rewards))}")  # fmt: skip
-
-
-def grpo_rewards(config: dict, where: str) -> None:
-    """In an Open R1 YAML: say which code_format this is, and settle max_completion_len."""
-    names = config.get("reward_funcs") or []
-    if "code_format" in names:
-        note(where, "reward code_format", "code_format", "ours: a fenced block in the row's language after </think>; "
-             "Open R1's also wanted <think> first and <answer>...</answer> around the block")  # fmt: skip
-    if "max_completion_len" in config:
-        length = config.pop("max_completion_len")
-        if "soft_overlong_punishment" in names and length != config.get("max_completion_length", length):
-            raise ConfigError(f"{where}: max_completion_len {length} differs from max_completion_length "
-                              f"{config.get('max_completion_length')}: soft_overlong_punishment here counts to "
-                              f"max_completion_length")  # fmt: skip
-        note(where, "max_completion_len", "max_completion_length", "soft_overlong_punishment counts to it")
 
 
 def rename_flags(args: list[str], script: str, where: str) -> list[str]:
