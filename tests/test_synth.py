@@ -359,7 +359,9 @@ def test_bad_input_gets_one_clear_line(tmp_path, dataset, capsys):
     bad.write_text(json.dumps({"problem_id": SUM_ID, "language": "Python 3", "code": "print(6)",
                                "verdict": "SKIPPED"}) + "\n")  # fmt: skip
     assert validate(run, "--labelled", str(bad)) == 2
-    assert one_error(capsys).startswith(f"{bad}:1: verdict 'SKIPPED': use one of CHALLENGED, MEMORY_LIMIT_EXCEEDED, OK,")
+    assert one_error(capsys).startswith(
+        f"{bad}:1: verdict 'SKIPPED': use one of CHALLENGED, MEMORY_LIMIT_EXCEEDED, OK,"
+    )
     assert validate(run, plan="small=x") == 2
     assert one_error(capsys) == ("--plan 'small=x': 'small=x' is not SIZE=COUNT with SIZE one of small, edge, max")
     assert validate(run, plan="small=2,huge=3") == 2
