@@ -113,6 +113,37 @@ def test_sample_solutions_are_judged(built):
     assert halves["expected"] == "54.78" and halves["matches_expectation"] and halves["language"] == "output"
 
 
+def test_rows_follow_the_anchor_conventions_and_its_runner_config_alone_judges_them(built, compiler):
+    """`day` is written `day1` as in Open R1's rows, and `graders/grader_config.json` carries
+    what its runner reads: with our own config taken out, the rows still judge the same."""
+    out, _ = built
+    rows = [r for split in ("train", "test", "2026") for r in load_dataset(str(out / "ioi"), split=split)]
+    assert {r["day"] for r in rows} == {"day1", "day2"}
+    cases = {r["day"] for r in load_dataset(str(out / "ioi-test-cases"), "2024", split="train")}
+    assert cases == {"day1", "day2"}
+    assert {r["day"] for r in load_dataset(str(out / "ioi-sample-solutions"), split="test")} == {"day1", "day2"}
+    guess = [r for r in rows if r["id"] == "guess"]
+    anchor = json.loads(dict(guess[0]["grader_files"])["graders/grader_config.json"])
+    assert anchor == {"task_type": "Communication", "code": "guess", "time_limit": guess[0]["time_limit"],
+                      "memory_limit": guess[0]["memory_limit"],
+                      "task_type_parameters_Communication_num_processes": 1,
+                      "task_type_parameters_Communication_user_io": "std_io",
+                      "task_type_parameters_Communication_manager_args": ""}  # fmt: skip
+    findpair = [{**r, "grader_files": [f for f in r["grader_files"] if f[0] != "grader_config.json"]}
+                for r in rows if r["id"] == "findpair"]  # fmt: skip
+    tests = [
+        c for c in load_dataset(str(out / "ioi-test-cases"), "2024", split="train") if c["problem_id"] == "findpair"
+    ]
+    as_theirs, as_ours = (
+        task_from_rows(findpair, tests),
+        task_from_rows([r for r in rows if r["id"] == "findpair"], tests),
+    )
+    source = FINDPAIR / "solutions" / "model_solution" / "hashing.cpp"
+    theirs = TaskJudge(as_theirs, compiler).judge(Submission.from_path(source, list(as_theirs.tests)), full=True)
+    ours = TaskJudge(as_ours, compiler).judge(Submission.from_path(source, list(as_ours.tests)), full=True)
+    assert theirs.score == ours.score == 100 and [s.score for s in theirs.subtasks] == [s.score for s in ours.subtasks]
+
+
 def test_task_rebuilt_from_dataset_rows_judges_like_the_package(built, compiler):
     out, _ = built
     splits = ("train", "test", "2026")

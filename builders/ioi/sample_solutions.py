@@ -15,6 +15,7 @@ from datasets import Features, List, Value
 
 from builders.ioi.packages import IoiPackage
 from judge.compile import Compiler, Language
+from judge.loaders.rows import day_label
 from judge.paths import read_appended_jsonl
 from judge.taskrun import Submission, TaskJudge
 from judge.verify import check_solution
@@ -89,7 +90,7 @@ def rows(package: IoiPackage, compiler: Compiler, cache: ResultCache, workers: i
             cache.put(key, {"expected": check.expected, "score": check.score, "subtask_results": subtasks,
                             "matches_expectation": check.ok})  # fmt: skip
         judged = cache.entries[key]
-        result_rows.append({"year": task.year, "day": str(task.day), "problem_id": task.code,
+        result_rows.append({"year": task.year, "day": day_label(task.day), "problem_id": task.code,
                             "problem_name": task.name, "label": solution.label, "language": _language(solution.label),
                             "code": code, **judged})  # fmt: skip
     return result_rows

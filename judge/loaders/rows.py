@@ -17,6 +17,7 @@ stub compiled with the submission, `checker/checker.cpp` when there is one.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection
 from pathlib import Path
 
@@ -59,18 +60,43 @@ def _subtask_config(subtask: Subtask) -> dict:
     return config
 
 
+def anchor_grader_config(task: Task) -> dict:
+    """What Open R1's runner reads from `graders/grader_config.json`: so it can judge our rows too."""
+    config = {"task_type": str(task.task_type), "code": task.code, "time_limit": task.time_limit,
+              "memory_limit": task.memory_limit}  # fmt: skip
+    if task.task_type == TaskType.COMMUNICATION:
+        config |= {ANCHOR_COMMUNICATION + "num_processes": task.num_processes,
+                   ANCHOR_COMMUNICATION + "user_io": task.user_io,
+                   ANCHOR_COMMUNICATION + "manager_args": " ".join(task.manager_args)}  # fmt: skip
+    return config
+
+
 def grader_files(task: Task) -> list[list[str]]:
+    """The graders, the checker, our `grader_config.json` (what a rebuilt Task needs) and the
+    anchor's `graders/grader_config.json` (unless the package ships a grader of that name)."""
     files = [[GRADERS_PREFIX + n, d.decode()] for n, d in sorted(task.graders.items())]
+    if GRADER_CONFIG not in task.graders:
+        files.append([ANCHOR_GRADER_CONFIG, json.dumps(anchor_grader_config(task), indent=1, sort_keys=True)])
     files += [[CHECKER_PREFIX + n, d.decode()] for n, d in sorted(task.checker.items())]
     files.append([GRADER_CONFIG, json.dumps(grader_config(task), indent=1, sort_keys=True)])
     return files
+
+
+def day_label(day) -> str | None:
+    """A contest day as the anchor's rows write it: `1`, `day1`, `Day 1` -> `day1`; other
+    names (a practice session) as they are."""
+    if day is None:
+        return None
+    text = str(day).strip()
+    match = re.fullmatch(r"(?:day\s*)?0*(\d+)", text, re.IGNORECASE)
+    return f"day{int(match.group(1))}" if match else text
 
 
 def task_rows(task: Task) -> list[dict]:
     """The judge's columns of the `ioi` rows of a task (builders add statement and prompt)."""
     files = grader_files(task)
     return [{
-        "year": task.year, "day": task.day, "name": task.name, "id": task.code, "subtask": s.name,
+        "year": task.year, "day": day_label(task.day), "name": task.name, "id": task.code, "subtask": s.name,
         "score": s.points, "time_limit": task.time_limit, "memory_limit": task.memory_limit,
         "score_precision": task.score_precision, "task_type": str(task.task_type), "test_names": list(s.tests),
         "grader_files": files,
@@ -81,7 +107,7 @@ def case_rows(task: Task):
     """`ioi-test-cases` rows, one test at a time (tests can be tens of MB)."""
     for name in sorted(task.tests):
         test = task.tests[name]
-        yield {"year": task.year, "day": task.day, "problem_name": task.name, "problem_id": task.code,
+        yield {"year": task.year, "day": day_label(task.day), "problem_name": task.name, "problem_id": task.code,
                "test_name": name, "test_input": test.input.read_bytes().decode(),
                "test_output": test.answer.read_bytes().decode()}  # fmt: skip
 
