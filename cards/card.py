@@ -8,7 +8,9 @@ only works online, so `validate_card` checks the YAML locally.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import yaml
 from datasets import Features, Value
@@ -24,6 +26,10 @@ KNOWN_TASK_CATEGORIES = {"text-generation", "question-answering", "text2text-gen
                          "reinforcement-learning"}  # fmt: skip
 SIZE_CATEGORIES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
                    (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M")]  # fmt: skip
+# Stands for the Hub org in a card's source (`render_card_source`): the build fills in its --org, `push --org` its own.
+ORG_MARK = "\ue000org\ue000"
+# A path of the build machine: absolute (`/home/...`, `C:\...`) or in a home folder (`~/...`); not a URL's path.
+LOCAL_PATH = re.compile(r"(?<![\w.:/~\\-])/[\w.@+-]+/[\w.@+/-]*|(?<!\w)[A-Za-z]:\\[\w.\\-]+|(?<![\w./~])~/[\w./-]+")
 REQUIRED_KEYS = ("license", "pretty_name", "task_categories", "tags", "size_categories", "language", "configs",
                  "dataset_info")  # fmt: skip
 
@@ -93,17 +99,47 @@ _environment = Environment(loader=PackageLoader("cards", "templates"), undefined
                            keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)  # fmt: skip
 
 
-def render_card(spec: CardSpec, features: dict[str, Features], stats: dict[str, dict]) -> str:
+def render_card_source(spec: CardSpec, features: dict[str, Features], stats: dict[str, dict]) -> str:
+    """The card with `ORG_MARK` wherever the template names the Hub org (`{{ org }}`): `with_org` fills it in, so
+    `push --org` can publish the card for another org exactly as a build with that org would have rendered it."""
     data = card_data(spec, features, stats)
     columns = {config: [(name, feature_type(f), spec.descriptions.get(name, "")) for name, f in feats.items()]
                for config, feats in features.items()}  # fmt: skip
     rows = {config: {split: s.num_examples for split, s in splits.items()} for config, splits in stats.items()}
+    context = {**spec.context, "org": ORG_MARK} if "org" in spec.context else spec.context
     body = _environment.get_template(spec.template).render(
-        spec=spec, columns=columns, rows=rows, configs=sorted(stats), **spec.context
+        spec=spec, columns=columns, rows=rows, configs=sorted(stats), **context
     )
     text = f"---\n{data.to_yaml()}\n---\n\n{body}"
     validate_card(text)
     return text
+
+
+def with_org(source: str, org: str) -> str:
+    return source.replace(ORG_MARK, org)
+
+
+def render_card(spec: CardSpec, features: dict[str, Features], stats: dict[str, dict]) -> str:
+    return with_org(render_card_source(spec, features, stats), spec.context.get("org", ""))
+
+
+def shown_source(spec: str) -> str:
+    """A file, folder or dataset (`DATASET[:config][@split][#column]`) as a card names it: a Hub id as given, a
+    local path by its last part (`out/hub/ioi#problem` -> `ioi#problem`), never by a path of the build machine."""
+    if Path(spec).exists():
+        return Path(spec).name
+    head, hash_, column = spec.rpartition("#") if "#" in spec else (spec, "", "")
+    name, rest = head, ""
+    for mark in ("@", ":"):
+        if mark in name:
+            name, found, tail = name.partition(mark)
+            rest = found + tail + rest
+    return (Path(name).name if Path(name).exists() else name) + rest + hash_ + column
+
+
+def local_paths(text: str) -> list[str]:
+    """The build machine's paths a card names (it must name none: they mean nothing on the Hub)."""
+    return [match.group(0) for match in LOCAL_PATH.finditer(text)]
 
 
 def front_matter(text: str) -> dict:

@@ -3,8 +3,10 @@ offline gaps, and a killed online build rerun without refetching."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -14,11 +16,14 @@ from pathlib import Path
 
 import pytest
 from datasets import load_dataset
+from rich.console import Console
 
 from builders.codeforces.build import FEATURES, build_codeforces, parse_range, seed_cache
 from builders.codeforces.fetch import Fetcher
 from builders.generation.prompts import chat, codeforces_prompt
-from cards.card import validate_card
+from builders.hub.push import card_for_org
+from cards.card import local_paths, validate_card
+from olympicforge.cli import main
 
 from http_helpers import FaultyServer
 
@@ -78,6 +83,25 @@ def test_card_and_features(demo):
     assert load_dataset(str(hub / "codeforces"), "default", split="train").features == FEATURES
     text = (hub / "codeforces" / "README.md").read_text()
     assert "| 2014 | 1 |" in text and "| 2019 | 9 |" in text and "executable (examples pass" in text
+    assert local_paths(text) == [] and str(REPO) not in text and str(hub) not in text
+    pushed, problem = card_for_org(hub / "codeforces", "acme")  # built for olympicforge, pushed to acme
+    assert problem is None and "olympicforge/" not in pushed and 'load_dataset("acme/codeforces"' in pushed
+
+
+def test_progress_counts_contests_and_problems_with_an_eta(tmp_path, compiler, capsys):
+    terminal = io.StringIO()
+    console = Console(file=terminal, force_terminal=True, width=160)
+    build_codeforces(offline_fetcher(tmp_path), tmp_path / "hub", contests=range(452, 453), compiler=compiler,
+                     console=console)  # fmt: skip
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", terminal.getvalue())
+    assert re.search(r"fetching statements, editorials and solutions \S+ 1/1 contests \S+ ETA", shown), shown
+    assert re.search(r"checking the examples with known-correct solutions \S+ 1/1 problems \S+ ETA", shown)
+    assert "ETA -:--:--" in shown or "ETA 0:00:00" in shown
+    capsys.readouterr()
+    assert main(["build", "codeforces", "--offline", "--seed-cache", str(SEED), "--cache", str(tmp_path / "cache2"),
+                 "--contests", "452", "--out", str(tmp_path / "hub2")]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "codeforces/default: 1 rows" in out and "1/1 contests" not in out and "ETA" not in out  # on stderr
 
 
 def test_cutoff_splits_by_contest_start(tmp_path, compiler):

@@ -17,10 +17,12 @@ from datasets import Features, load_dataset
 from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCardData
 
+from builders.hub.push import card_for_org
 from builders.hub.writer import HubLayout, remove_stale_staging
 from builders.ioi import dataset, sample_solutions, testcases
 from builders.ioi.build import build_ioi
-from cards.card import CardError, front_matter, validate_card
+from builders.ioi.packages import discover, load_package
+from cards.card import CardError, front_matter, local_paths, validate_card
 from judge.loaders.rows import task_from_rows
 from judge.task import PackageError
 from judge.taskrun import Submission, TaskJudge
@@ -198,6 +200,24 @@ def test_card_body_has_real_statistics(built):
     assert "| model_solution | 4 | 4 | 100.0 |" in solutions_card
     assert "| expected total | 5 | 5 |" in solutions_card
     assert "| `2026` | 2026 |" in solutions_card
+
+
+def test_cards_name_no_path_of_the_build_machine(built, monkeypatch):
+    """The licence sources (and anything else) are named from the packages folder, never absolutely."""
+    out, _ = built
+    for name in DATASETS:
+        text = (out / name / "README.md").read_text()
+        assert local_paths(text) == [], name
+        assert str(REPO) not in text and str(out) not in text and str(Path.home()) + "/" not in text, name
+        assert "- 2024: cc-by-4.0 (ioi/LICENSE)" in text, name
+        for org in ("acme", "olympicforge"):  # pushed under any org, the card stays clean and names that org
+            pushed, problem = card_for_org(out / name, org)
+            assert problem is None and local_paths(pushed) == [], name
+            assert f"`{org}/ioi" in pushed and f'load_dataset("{org}/{name}"' in pushed, name
+        assert "olympicforge/" not in card_for_org(out / name, "acme")[0], name
+    monkeypatch.chdir(REPO)
+    relative = [load_package(p, root=Path("examples/ioi")) for p in discover([Path("examples/ioi/2024")])]
+    assert {p.licence_source for p in relative} == {"examples/ioi/LICENSE"}  # as the user named the folder
 
 
 @pytest.mark.parametrize(

@@ -6,19 +6,23 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from builders.hub.push import make_plan, validate
-from builders.hub.writer import HubLayout, publish
+from builders.hub.push import card_for_org, make_plan, validate
+from builders.hub.writer import CARD_SOURCE, HubLayout, publish
 from builders.ioi import testcases
 from cards.card import CardSpec
 from olympicforge.cli import main
 
+REPO = Path(__file__).resolve().parents[1]
 
-def build_small(out: Path) -> Path:
+
+def build_small(out: Path, org: str = "org") -> Path:
     layout = HubLayout(out, "ioi-test-cases")
     for year in ("2023", "2024"):
         with layout.split(year, "train", testcases.FEATURES) as writer:
@@ -26,7 +30,7 @@ def build_small(out: Path) -> Path:
                 writer.write({"year": int(year), "day": "1", "problem_name": "P", "problem_id": "p",
                               "test_name": f"{i}", "test_input": f"{i}\n", "test_output": f"{i * 2}\n"})  # fmt: skip
     spec = CardSpec("ioi-test-cases", "IOI test cases", "cc-by-4.0", "ioi-test-cases.md.j2",
-                    context={"org": "org", "years": [], "licences": [], "build_year": 2026})  # fmt: skip
+                    context={"org": org, "years": [], "licences": [], "build_year": 2026})  # fmt: skip
     return publish(layout, spec)
 
 
@@ -82,7 +86,8 @@ def test_plan_against_a_remote_listing(dataset):
     assert plan.delete == ["data/2022/train-00000-of-00001.parquet"]
     assert [f.path for f in plan.add] == ["data/2024/train-00000-of-00001.parquet"]
     assert plan.message() == "Update ioi-test-cases: 1 added, 1 replaced, 1 deleted (configs: 2023, 2024)"
-    assert make_plan(dataset, "org/x", "main", {f: h for f, h in _same(dataset).items()}).empty
+    uploaded = {f: h for f, h in _same(dataset).items() if not Path(f).name.startswith(".")}  # as describe() lists
+    assert make_plan(dataset, "org/x", "main", uploaded).empty
 
 
 def _same(folder: Path) -> dict[str, str]:
@@ -149,3 +154,78 @@ def test_push_finds_the_model_solutions_of_every_year(dataset, capsys, monkeypat
     assert main(["push", "--org", "org", "--out", str(dataset.parent), "--dry-run", "--offline"]) == 0
     out = capsys.readouterr().out.replace("\n", " ")
     assert "org/ioi-test-cases @ main" in out and "org/ioi-2026-model-solutions @ main" in out
+
+
+def dry_run(dataset: Path, org: str) -> int:
+    return main(["push", f"--org={org}", "--datasets", "ioi-test-cases", "--out", str(dataset.parent), "--dry-run",
+                 "--offline"])  # fmt: skip
+
+
+@pytest.mark.parametrize("org", ["", "-acme", "acme-", ".acme", "acme.", "ac--me", "ac..me", "a" * 97, "ac me",
+                                 "acme/labs", "ac\u00e9me", "acme.git"])  # fmt: skip
+def test_a_bad_org_name_is_one_line_naming_the_flag(dataset, capsys, monkeypatch, org):
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    assert dry_run(dataset, org) == 2
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == [f"olympicforge: error: --org {org!r}: not a Hub user or organisation name "
+                                        "(letters, digits, '-', '_' and '.', not starting or ending with '-' or '.', "
+                                        "no '--' or '..', at most 96 characters)"]  # fmt: skip
+
+
+@pytest.mark.parametrize("org", ["a", "acme-labs", "Acme_Labs.2", "a" * 96, "_acme"])
+def test_good_org_names_pass(dataset, capsys, monkeypatch, org):
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    assert dry_run(dataset, org) == 0
+    assert f"{org}/ioi-test-cases @ main" in capsys.readouterr().out
+
+
+def test_the_card_is_rendered_for_the_org_pushed_to(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    built = build_small(tmp_path / "a", org="build-org")
+    card, problem = card_for_org(built, "acme")
+    assert problem is None and "build-org" not in card
+    assert 'load_dataset("acme/ioi-test-cases"' in card and "`acme/ioi`" in card
+    assert card == (build_small(tmp_path / "b", org="acme") / "README.md").read_text()  # as `--org acme` builds it
+    assert dry_run(built, "acme") == 0
+    assert "README.md: the card as rendered for --org acme" in capsys.readouterr().out
+    assert "build-org/ioi-test-cases" in (built / "README.md").read_text()  # the local build is left as it was
+    assert card_for_org(built, "build-org") == ((built / "README.md").read_text(), None)
+
+
+def test_a_card_edited_after_the_build_cannot_change_org(dataset, capsys, monkeypatch):
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    card = dataset / "README.md"
+    card.write_text(card.read_text() + "\nA note added by hand.\n")
+    assert card_for_org(dataset, "org") == (card.read_text(), None)  # the same org: pushed as edited
+    assert dry_run(dataset, "acme") == 1
+    out = capsys.readouterr().out
+    assert "README.md was edited after the build (for org 'org'), so it cannot be rewritten for --org 'acme'" in out
+    (dataset / CARD_SOURCE).unlink()  # a build from before cards kept their source
+    assert dry_run(dataset, "acme") == 1
+    assert "names the org 'org' and cannot be rewritten for --org 'acme'" in capsys.readouterr().out
+    assert dry_run(dataset, "org") == 0
+
+
+def test_a_card_naming_a_local_path_is_not_pushed(dataset, capsys, monkeypatch):
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    leak = lambda text: text.replace("## Citation", "Licence: /home/builder/ioi/LICENSE\n\n## Citation")  # noqa: E731
+    (dataset / "README.md").write_text(leak((dataset / "README.md").read_text()))
+    source = json.loads((dataset / CARD_SOURCE).read_text())
+    (dataset / CARD_SOURCE).write_text(json.dumps({**source, "card": leak(source["card"])}))
+    assert any("names '/home/builder/ioi/LICENSE', a path of the build machine" in p for p in validate(dataset, "x"))
+    assert dry_run(dataset, "org") == 1
+
+
+@pytest.mark.parametrize(
+    "target, extra", [("push-datasets", []), ("datasets", ["CF_RUNS=runs/cf", "IOI_RUNS=runs/ioi"])]
+)
+def test_make_builds_with_the_org(target, extra):
+    """`make push-datasets ORG=X` (and `make datasets ORG=X`) builds every dataset with --org X."""
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    commands = subprocess.run(["make", "-n", "-o", ".venv/.installed", target, "ORG=acme-labs", *extra], cwd=REPO,
+                              capture_output=True, text=True, check=True).stdout  # fmt: skip
+    builds = [line for line in commands.splitlines() if "olympicforge build" in line]
+    assert len(builds) == (2 if target == "push-datasets" else 4)
+    assert all(line.rstrip().endswith("--org acme-labs") for line in builds), builds
+    assert target == "datasets" or "olympicforge push --org acme-labs" in commands

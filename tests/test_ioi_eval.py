@@ -12,8 +12,10 @@ from builders.generation.ioi_eval import plot_panels, read_scores
 from builders.generation.ioi_traces import IOI_TRACE_FEATURES
 from builders.ioi.build import BuildSummary, write_ioi, write_test_cases
 from builders.ioi.packages import discover, load_package
+from cards.card import local_paths
 from olympicforge.cli import main
 
+from cf_helpers import write_codeforces_dataset
 from http_helpers import FakeOpenAI
 from ioi_helpers import BALANCE, EXAMPLES, example_answer
 
@@ -41,7 +43,7 @@ def test_generate_judge_select_report(ioi_hub, tmp_path, monkeypatch):
         assert main(args) == 0  # a rerun resumes: nothing generated or judged again
         assert len(server.requests) == requests
         second = ["eval", "ioi", "--model", "tiny/model-b", "--endpoint", server.url, "--dataset",
-                  str(ioi_hub / "ioi"), "--generations", "1", "--out", str(out)]  # fmt: skip
+                  str(ioi_hub / "ioi"), "--generations", "1", "--out", str(out), "--org", "acme"]  # fmt: skip
         assert main(second) == 0
     finally:
         server.close()
@@ -68,6 +70,9 @@ def test_generate_judge_select_report(ioi_hub, tmp_path, monkeypatch):
     assert row["metadata"]["usage"]["completion_tokens"] == 7 and len(row["uuid"]) == 36
     assert [s["subtask"] for s in row["all_subtasks_results"]] == ["00-samples", "01-small", "02-full"]
     assert len(load_dataset(str(out / "hub" / "ioi-2024-model-solutions"), "tiny_model-b", split="train")) == 9
+    card = (out / "hub" / "ioi-2024-model-solutions" / "README.md").read_text()
+    assert 'load_dataset("acme/ioi-2024-model-solutions"' in card and "olympicforge/" not in card  # --org
+    assert local_paths(card) == [] and str(tmp_path) not in card
 
 
 def test_failed_generations_make_the_run_fail_and_are_retried(ioi_hub, tmp_path, monkeypatch):
@@ -128,3 +133,32 @@ def test_scores_from_before_years_are_read_as_their_year(tmp_path):
     legacy = {"total": 10, "problems": [{"problem": "2024/findpair", "score": 10}]}
     (tmp_path / "scores.json").write_text(json.dumps(legacy))
     assert read_scores(tmp_path / "scores.json") == {"2024": legacy}
+
+
+def eval_error(capsys, dataset, *extra: str) -> str:
+    """`eval ioi` on DATASET fails before any generation with one line on stderr; that line."""
+    capsys.readouterr()
+    assert main(["eval", "ioi", "--model", "m", "--endpoint", "http://127.0.0.1:9", "--dataset", str(dataset),
+                 "--out", "unused", *extra]) == 2  # fmt: skip
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith("olympicforge")]  # not `datasets`' progress bars
+    assert len(lines) == 1 and lines[0].startswith("olympicforge: error: ") and "Traceback" not in err, err
+    return lines[0]
+
+
+def test_eval_on_the_wrong_dataset_says_what_it_expected(ioi_hub, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.chdir(tmp_path)
+    codeforces = write_codeforces_dataset(tmp_path / "hub")
+    line = eval_error(capsys, codeforces)
+    assert f"{codeforces}: not an ioi dataset: no column year, day, name, subtask, score, problem, test_names, " in line
+    assert "an ioi dataset has a `default` config with the columns year, day, id, name" in line
+    assert line.endswith("(it looks like a codeforces dataset)")
+    line = eval_error(capsys, ioi_hub / "ioi-test-cases")
+    assert "not an ioi dataset: its configs are 2024, 2026;" in line and "pass that with --tests" in line
+    line = eval_error(capsys, ioi_hub / "ioi", "--tests", str(ioi_hub / "ioi"))
+    assert f"{ioi_hub / 'ioi'} (--tests): no config 2024 for the IOI 2024 tasks (configs: default)" in line
+    assert "an ioi-test-cases dataset has one config per year with the columns problem_id, test_name" in line
+    line = eval_error(capsys, ioi_hub / "ioi", "--split", "validation")
+    assert line.startswith(f"olympicforge: error: {ioi_hub / 'ioi'}: ") and "validation" in line
+    assert not (tmp_path / "unused").exists()  # nothing generated

@@ -14,6 +14,7 @@ from builders.codeforces.build import PROMPT_FEATURES
 from builders.generation.pass_rate import in_band, pass_rate
 from builders.generation.recorded import RecordedServer
 from builders.hub.writer import HubLayout
+from cards.card import local_paths
 from olympicforge.cli import main
 
 from cf_helpers import SUM_STATEMENT, problem
@@ -75,6 +76,7 @@ def test_pass_rates_are_judged_and_the_band_keeps_what_is_solved_sometimes(tmp_p
         assert load_dataset(str(out / "sums"), "filt-0.1-0.9", split="train")["id"] == ["2100/A"]
     card = (out / "sums" / "README.md").read_text()
     assert "1 of 3" in card and "filt-0.1-0.9" in card
+    assert local_paths(card) == [] and str(tmp_path) not in card  # the local dataset by its folder's name
 
 
 def test_the_rate_counts_judged_answers_and_the_band_is_strict():

@@ -20,6 +20,14 @@ from pathlib import Path
 
 from datasets import Features, List, Value
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from builders.codeforces.fetch import Fetcher, FetchError
 from builders.codeforces.pages import blog_text, contest_name, split_editorial, submission_source, tutorial_links
@@ -162,10 +170,26 @@ def _fingerprint(problem: ParsedProblem) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def collect(fetcher: Fetcher, contests: range | None, summary: CodeforcesSummary) -> list[dict]:
-    listed = [c for c in fetcher.api("contest.list", gym=False) if c.get("phase", "FINISHED") == "FINISHED"]
-    chosen = sorted((c for c in listed if contests is None or c["id"] in contests), key=lambda c: c["id"])
-    problemset = fetcher.api("problemset.problems")
+def progress_bar(console: Console | None, unit: str) -> Progress:
+    """Counts and an ETA on the console (stderr), gone when done: `fetching ━━━ 12/40 contests 0:01:10 ETA 0:03:02`."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
+                    TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                    console=console or Console(stderr=True), transient=True)  # fmt: skip
+
+
+def collect(fetcher: Fetcher, contests: range | None, summary: CodeforcesSummary,
+            console: Console | None = None) -> list[dict]:  # fmt: skip
+    with progress_bar(console, "contests") as progress:
+        task = progress.add_task("fetching the contest list", total=None)
+        listed = [c for c in fetcher.api("contest.list", gym=False) if c.get("phase", "FINISHED") == "FINISHED"]
+        chosen = sorted((c for c in listed if contests is None or c["id"] in contests), key=lambda c: c["id"])
+        problemset = fetcher.api("problemset.problems")
+        progress.update(task, description="fetching statements, editorials and solutions", total=len(chosen))
+        return _collect(fetcher, chosen, problemset, summary, lambda: progress.advance(task))
+
+
+def _collect(fetcher: Fetcher, chosen: list[dict], problemset: dict, summary: CodeforcesSummary,
+             advance) -> list[dict]:  # fmt: skip
     meta = {(p["contestId"], p["index"]): p for p in problemset["problems"]}
     rows: list[dict] = []
     seen: dict[str, dict] = {}
@@ -173,6 +197,7 @@ def collect(fetcher: Fetcher, contests: range | None, summary: CodeforcesSummary
         cid = contest["id"]
         indices = sorted(index for (c, index) in meta if c == cid)
         if not indices:
+            advance()
             continue
         statements, sidebar = _statements(fetcher, cid, indices, summary)
         editorials = _editorials(fetcher, cid, sidebar, indices, summary) if sidebar else {}
@@ -204,6 +229,7 @@ def collect(fetcher: Fetcher, contests: range | None, summary: CodeforcesSummary
             }  # fmt: skip
             seen[key] = row
             rows.append(row)
+        advance()
     return rows
 
 
@@ -218,21 +244,27 @@ def judgeable_on_stdio(row: dict) -> bool:
     return row["input_mode"] == "stdio" and not is_interactive(row) and bool(row["examples"])
 
 
-def mark_executable(rows: list[dict], compiler: Compiler) -> None:
+def mark_executable(rows: list[dict], compiler: Compiler, advance=None) -> None:
     """`executable`: a known-correct solution passes every example through the judge (with
     the problem's checker when it has one: examples may show one of several answers, and
-    file I/O where the problem reads input.txt)."""
+    file I/O where the problem reads input.txt). `advance()` is called once per row."""
     for row in rows:
-        if is_interactive(row) or not row["examples"]:
-            continue
-        limits = CodeforcesLimits(row["time_limit"], row["memory_limit"], row["input_mode"],
-                                  row.get("generated_checker") or None)  # fmt: skip
-        for solution in row["solutions"]:
-            result = judge_codeforces(solution["code"], solution["language"], row["examples"], limits,
-                                      compiler=compiler)  # fmt: skip
-            if result.verdict == "AC":
-                row["executable"] = True
-                break
+        _mark_executable(row, compiler)
+        if advance is not None:
+            advance()
+
+
+def _mark_executable(row: dict, compiler: Compiler) -> None:
+    if is_interactive(row) or not row["examples"]:
+        return
+    limits = CodeforcesLimits(row["time_limit"], row["memory_limit"], row["input_mode"],
+                              row.get("generated_checker") or None)  # fmt: skip
+    for solution in row["solutions"]:
+        result = judge_codeforces(solution["code"], solution["language"], row["examples"], limits,
+                                  compiler=compiler)  # fmt: skip
+        if result.verdict == "AC":
+            row["executable"] = True
+            return
 
 
 def verifiable(row: dict) -> bool:
@@ -270,12 +302,14 @@ def write_dataset(out: Path, rows: list[dict], cutoff: str, org: str, summary: C
     cut = int(datetime.datetime.fromisoformat(cutoff).replace(tzinfo=datetime.UTC).timestamp())
     with HubLayout(out, "codeforces") as layout:
         compiler = compiler or Compiler()
-        status = (console or Console(stderr=True)).status
         if tests is not None:
-            with status("validating imported test suites with the references"):
-                summary.tests = import_suites(rows, tests, layout.staging / "generated_tests", compiler)
-        with status(f"checking examples of {len(rows)} problems with known-correct solutions"):
-            mark_executable(rows, compiler)
+            with progress_bar(console, "problems") as progress:
+                task = progress.add_task("validating imported test suites with the references", total=len(rows))
+                summary.tests = import_suites(rows, tests, layout.staging / "generated_tests", compiler,
+                                              progress=lambda *_: progress.advance(task))  # fmt: skip
+        with progress_bar(console, "problems") as progress:
+            task = progress.add_task("checking the examples with known-correct solutions", total=len(rows))
+            mark_executable(rows, compiler, lambda: progress.advance(task))
         default = {split: layout.split("default", split, FEATURES) for split in ("train", "test")}
         verifiable_rows = {split: layout.split("verifiable", split, FEATURES) for split in ("train", "test")}
         prompts = {split: layout.split("verifiable-prompts", split, PROMPT_FEATURES) for split in ("train", "test")}
@@ -315,8 +349,7 @@ def build_codeforces(fetcher: Fetcher, out: Path, *, contests: range | None = No
     console = console or Console(stderr=True)
     out = prepare_out(out)
     summary = CodeforcesSummary()
-    with console.status("fetching contests, statements, editorials and solutions"):
-        rows = collect(fetcher, contests, summary)
+    rows = collect(fetcher, contests, summary, console)
     if not rows:
         raise FetchError(
             "no problem could be read: nothing to build" + (f" ({summary.missing[0]})" if summary.missing else "")
@@ -354,9 +387,9 @@ def cmd_build_codeforces(args: argparse.Namespace) -> int:
     fetcher = Fetcher(args.cache, args.base_url, offline=args.offline, page_delay=args.page_delay)
     if args.seed_cache:
         seed_cache(fetcher, args.seed_cache)
-    console = Console()
+    console = Console()  # the results; progress goes to stderr
     summary = build_codeforces(fetcher, args.out, contests=parse_range(args.contests), cutoff=args.cutoff,
-                               org=args.org, tests_from=args.tests_from, console=console)  # fmt: skip
+                               org=args.org, tests_from=args.tests_from, console=Console(stderr=True))  # fmt: skip
     for config, count in summary.rows.items():
         console.print(f"codeforces/{config}: {count} rows")
     if summary.tests:

@@ -42,7 +42,7 @@ from builders.generation.ioi_traces import MESSAGE
 from builders.generation.runs import read_generations, sft_messages
 from builders.generation.select import drop_exact_duplicates, shortest_and_longest
 from builders.hub.writer import HubLayout, prepare_out, publish
-from cards.card import CardSpec
+from cards.card import CardSpec, shown_source
 from judge.batcheval import ResultWriter
 from judge.cftests import contest_of, problem_tests
 from judge.codeforces import CodeforcesLimits, judge_codeforces
@@ -87,6 +87,7 @@ class CotsSummary:
     failed_generations: int = 0
     duplicates: int = 0
     contaminated_problems: list[str] = field(default_factory=list)
+    models: list[str] = field(default_factory=list)  # the runs' models (`run.json`), for the card
     output: Path | None = None
 
 
@@ -216,6 +217,8 @@ def build_codeforces_cots(runs: list[Path], out: Path, *, dataset: str | None = 
     problem_sets: dict[str, dict] = {}
     for run in runs:
         manifest = read_run(run, ("codeforces", SYNTH_KIND))
+        if manifest.get("model") and manifest["model"] not in summary.models:
+            summary.models.append(manifest["model"])
         source = dataset or manifest["dataset"]
         problems = problem_sets.get(source) or problem_sets.setdefault(source, load_problems(source))
         if manifest["kind"] == SYNTH_KIND:  # test-synthesis traces: their fate is known from validation
@@ -276,7 +279,8 @@ def card_spec(rows: list[dict], summary: CotsSummary, benchmarks, ngram: int, or
         context={"org": org, "verdicts": {c: v.most_common() for c, v in sorted(by_config.items())},
                  "passed": passed, "suite_passed": suite_passed, "examples_only": examples_only,
                  "problems": len({r["id"] for r in rows}), "duplicates": summary.duplicates,
-                 "failed_generations": summary.failed_generations, "benchmarks": list(benchmarks), "ngram": ngram,
+                 "failed_generations": summary.failed_generations, "models": sorted(summary.models),
+                 "benchmarks": [shown_source(spec) for spec in benchmarks], "ngram": ngram,
                  "contaminated": len(summary.contaminated_problems), "build_year": datetime.date.today().year,
                  "synthesis": synthesis},
     )  # fmt: skip

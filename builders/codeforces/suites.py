@@ -194,7 +194,7 @@ def import_suites(rows: list[dict], source: TestSource | TestSources, tests_root
                   progress=None) -> SuiteStats:  # fmt: skip
     """Validate each row's imported suite, write what is kept to `tests_root` in the
     anchor's layout (one file per contest) and set the rows' `generated_tests` and
-    `generated_checker`."""
+    `generated_checker`. `progress(row, tests, kept)` is called once per row (0, 0: no suite)."""
     stats = SuiteStats()
     by_contest: dict[int, list[dict]] = {}
     for row in rows:
@@ -209,6 +209,8 @@ def import_suites(rows: list[dict], source: TestSource | TestSources, tests_root
                     if suite is not None:
                         break
                 else:
+                    if progress is not None:
+                        progress(row, 0, 0)
                     continue
                 kept = validate_suite(row, suite, compiler, stats)
                 for test in kept:

@@ -40,6 +40,7 @@ from judge.paths import atomic_write_bytes, read_appended_jsonl
 from judge.selection import select_contest
 
 log = logging.getLogger(__name__)
+DEFAULT_ORG = "olympicforge"  # the Hub org the cards' snippets name (`push --org` publishes them for another)
 DEFAULT_SPLIT = "test"  # without --split and --years: IOI 2024, the benchmark the anchor reports
 MEDAL_COLOURS = {"gold": "gold", "silver": "silver", "bronze": "#cd7f32"}
 
@@ -69,7 +70,7 @@ def evaluate(args: argparse.Namespace, console: Console) -> tuple[Path, int]:
         scores[str(year)] = select_contest(records, limit=50, year=year).to_dict()
     atomic_write_bytes(folder / "scores.json", json.dumps(dict(sorted(scores.items())), indent=2).encode())
     write_report(args.out, console)
-    write_model_solutions(args.out, console)
+    write_model_solutions(args.out, console, args.org)
     return folder, stats.errors
 
 
@@ -137,7 +138,7 @@ def write_report(out: Path, console: Console) -> None:
     console.print(f"report: {out / 'report.md'}; plot: {out / 'scores.png'}")
 
 
-def write_model_solutions(out: Path, console: Console) -> list[Path]:
+def write_model_solutions(out: Path, console: Console, org: str = DEFAULT_ORG) -> list[Path]:
     """`ioi-<year>-model-solutions` under DIR/hub, one per year evaluated: one config per model found in DIR."""
     by_year: dict[int, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for results in sorted(out.glob("*/results.jsonl")):
@@ -153,7 +154,7 @@ def write_model_solutions(out: Path, console: Console) -> list[Path]:
                         writer.write(trace_row(result))
             spec = CardSpec(name, f"IOI {year} model solutions, judged", "other", "ioi-model-solutions.md.j2",
                             descriptions=IOI_TRACE_DESCRIPTIONS,
-                            context={"org": "olympicforge", "build_year": datetime.date.today().year})  # fmt: skip
+                            context={"org": org, "build_year": datetime.date.today().year})  # fmt: skip
             paths.append(publish(layout, spec))
         console.print(f"model solutions: {paths[-1]}")
     return paths
@@ -202,6 +203,7 @@ def add_parser(areas: argparse._SubParsersAction) -> None:
     ioi.add_argument("--tests", help="the ioi-test-cases dataset (default: beside --dataset)")
     ioi.add_argument("--workers", type=int, default=None, help="judge workers")
     ioi.add_argument("--out", type=Path, required=True)
+    ioi.add_argument("--org", default=DEFAULT_ORG, help="Hub organisation named in the model solutions' cards")
     ioi.set_defaults(generations=50, handler=cmd_eval_ioi)
 
 

@@ -59,14 +59,71 @@ def parse_years(text: str) -> set[int]:
     return years
 
 
+# what judging needs of an `ioi` row, and of an `ioi-test-cases` row (the anchor's datasets have them too)
+IOI_COLUMNS = ("year", "day", "id", "name", "subtask", "score", "problem", "test_names", "grader_files")
+TEST_COLUMNS = ("problem_id", "test_name", "test_input", "test_output")
+
+
+def _configs(dataset: str) -> list[str]:
+    """The dataset's config names; [] when they cannot be read (loading it then says why)."""
+    from datasets import get_dataset_config_names
+
+    try:
+        return list(get_dataset_config_names(dataset))
+    except Exception:  # unreachable, missing or unreadable: left to load_dataset's own error
+        return []
+
+
+def _columns(dataset: str, config: str | None) -> list[str] | None:
+    """The columns of the dataset's first split, from one streamed row: nothing is downloaded whole to find
+    out that it is the wrong dataset. None when they cannot be read (loading it then says why)."""
+    try:
+        part = next(iter(load_dataset(dataset, config, streaming=True).values()))
+        return list(part.column_names or next(iter(part)))
+    except Exception:  # unreachable, empty or unreadable: left to load_dataset's own error
+        return None
+
+
+def _guess(configs: list[str], columns: list[str] = ()) -> str:
+    if configs and all(c.isdigit() for c in configs) or "test_input" in columns:
+        return " (it looks like an ioi-test-cases dataset: pass that with --tests)"
+    if "contest_id" in columns or {"verifiable", "verifiable-prompts"} & set(configs):
+        return " (it looks like a codeforces dataset)"
+    return ""
+
+
+def _check_ioi(dataset: str, configs: list[str], columns: list[str] | None = None) -> None:
+    """One line naming what an ioi dataset has and this one lacks."""
+    expected = f"an ioi dataset has a `default` config with the columns {', '.join(IOI_COLUMNS)}"
+    if configs and "default" not in configs:
+        raise ValueError(f"{dataset}: not an ioi dataset: its configs are {', '.join(configs)}; {expected}"
+                         f"{_guess(configs)}")  # fmt: skip
+    missing = [c for c in IOI_COLUMNS if c not in columns] if columns is not None else []
+    if missing:
+        raise ValueError(f"{dataset}: not an ioi dataset: no column {', '.join(missing)}; {expected}"
+                         f"{_guess(configs, columns or [])}")  # fmt: skip
+
+
+def _load(dataset: str, *args, **kwargs):
+    try:
+        return load_dataset(dataset, *args, **kwargs)
+    except ValueError as exc:  # an unknown split or config: say which dataset
+        raise ValueError(f"{dataset}: {str(exc).splitlines()[0]}") from None
+
+
 def load_ioi(dataset: str, split: str | None, tests: str | None,
              years: set[int] | None = None) -> tuple[list[dict], dict[str, list[dict]]]:  # fmt: skip
     """(ioi rows, {year: test rows}) from a local folder or a Hub id; tests found beside it. Without a
-    split, every split is read and `years` picks the rows (each newer year has a split of its own)."""
-    if split:
-        rows = list(load_dataset(dataset, split=split))
-    else:
-        rows = [row for part in load_dataset(dataset).values() for row in part]
+    split, every split is read and `years` picks the rows (each newer year has a split of its own).
+    A dataset of another kind (codeforces, ioi-test-cases) is refused in one line that says what was expected."""
+    configs = _configs(dataset)
+    _check_ioi(dataset, configs)
+    config = "default" if configs else None
+    _check_ioi(dataset, configs, _columns(dataset, config))
+    parts = [_load(dataset, config, split=split)] if split else list(_load(dataset, config).values())
+    for part in parts:
+        _check_ioi(dataset, configs, part.column_names)
+    rows = [row for part in parts for row in part]
     if years:
         rows = [row for row in rows if int(row["year"]) in years]
     if not rows:
@@ -76,7 +133,23 @@ def load_ioi(dataset: str, split: str | None, tests: str | None,
     source = tests or (str(Path(dataset).parent / "ioi-test-cases") if Path(dataset).exists() else
                        dataset.rsplit("/", 1)[0] + "/ioi-test-cases")  # fmt: skip
     years = sorted({str(r["year"]) for r in rows})
-    return rows, {year: list(load_dataset(source, year, split="train")) for year in years}
+    return rows, {year: load_tests(source, year, named=tests is not None) for year in years}
+
+
+def load_tests(source: str, year: str, named: bool = True) -> list[dict]:
+    """The test rows of one IOI year, from an ioi-test-cases dataset (one config per year)."""
+    where = "--tests" if named else "the ioi-test-cases dataset beside the ioi one (else pass --tests)"
+    configs = _configs(source)
+    expected = f"an ioi-test-cases dataset has one config per year with the columns {', '.join(TEST_COLUMNS)}"
+    if configs and year not in configs:
+        raise ValueError(f"{source} ({where}): no config {year} for the IOI {year} tasks (configs: "
+                         f"{', '.join(configs)}); {expected}")  # fmt: skip
+    part = _load(source, year, split="train")
+    missing = [c for c in TEST_COLUMNS if c not in part.column_names]
+    if missing:
+        raise ValueError(f"{source} ({where}): not an ioi-test-cases dataset: no column {', '.join(missing)}; "
+                         f"{expected}")  # fmt: skip
+    return list(part)
 
 
 def problem_key(row: dict) -> str:

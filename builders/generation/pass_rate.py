@@ -159,6 +159,7 @@ def cmd_pass_rate(args: argparse.Namespace) -> int:
                          "want 0 <= min < max <= 1")  # fmt: skip
     from datasets import load_dataset
 
+    from cards.card import shown_source
     from judge.jobs import JobPool
 
     data = load_dataset(args.dataset, args.config, split=args.split)
@@ -186,9 +187,10 @@ def cmd_pass_rate(args: argparse.Namespace) -> int:
     finally:
         pool.close()
     name = args.name or f"{Path(args.dataset.rstrip('/')).name}-pass-rate"
+    context = {"org": args.org, "model": args.model, "dataset": shown_source(args.dataset), "reward": args.reward,
+               "generations": args.generations}  # fmt: skip
     summary = write_filtered(args.out, name, rows, data.features, records, rewards, args.pass_rate_min,
-                             args.pass_rate_max, {"org": args.org, "model": args.model, "dataset": args.dataset,
-                                                  "reward": args.reward, "generations": args.generations})  # fmt: skip
+                             args.pass_rate_max, context)  # fmt: skip
     if args.json:
         print(json.dumps(summary, indent=2))
     band = f"({args.pass_rate_min}, {args.pass_rate_max})"

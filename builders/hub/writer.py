@@ -2,6 +2,7 @@
 
     out/hub/<dataset>/README.md
     out/hub/<dataset>/data/<config>/<split>-NNNNN-of-NNNNN.parquet
+    out/hub/<dataset>/.card-source.json   (not uploaded: the card for any org, see `push --org`)
 
 Rows are streamed in small batches to parquet shards of bounded size (test
 cases can be tens of MB each), with the typed features declared up front and
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 DEFAULT_SHARD_BYTES = 256 << 20  # uncompressed Arrow bytes per parquet shard
 BATCH_BYTES = 32 << 20  # flush a row group at this many bytes of pending rows
 BATCH_ROWS = 1000
+CARD_SOURCE = ".card-source.json"  # {"org": the build's --org, "card": the card with cards.card.ORG_MARK for it}
 
 
 @dataclass
@@ -152,9 +154,11 @@ class HubLayout:
                 self.features.pop(config, None)
         return dropped
 
-    def commit(self, card: str) -> Path:
-        """Write the card and atomically replace any previous build of this dataset."""
+    def commit(self, card: str, source: str | None = None, org: str | None = None) -> Path:
+        """Write the card (and its source for other orgs) and atomically replace any previous build."""
         (self.staging / "README.md").write_text(card)
+        if source is not None:
+            (self.staging / CARD_SOURCE).write_text(json.dumps({"org": org, "card": source}))
         old = self.out_root / f".old-{self.name}-{os.getpid()}"
         if self.final.exists():
             os.replace(self.final, old)
@@ -182,12 +186,16 @@ class HubLayout:
 
 def publish(layout: HubLayout, spec) -> Path:
     """Drop empty splits, render the card from what was written, and swap the dataset in."""
-    from cards.card import render_card
+    from cards.card import render_card_source, with_org
 
     dropped = layout.drop_empty()
     if dropped:
         log.info("%s: no rows for %s (left out of the card)", layout.name, ", ".join(dropped))
-    return layout.commit(render_card(spec, layout.features, layout.stats))
+    source = render_card_source(spec, layout.features, layout.stats)
+    org = spec.context.get("org")
+    if org is None:
+        return layout.commit(source)
+    return layout.commit(with_org(source, org), source, org)
 
 
 def prepare_out(out_root: Path) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import logging
+import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,8 +45,10 @@ class BuildSummary:
 
 def load_packages(roots: list[Path], year: int | None, day: str | None, keep_going: bool, summary: BuildSummary):
     for folder in discover(roots):
+        root = next((Path(r) for r in roots if Path(os.path.abspath(folder)).is_relative_to(os.path.abspath(r))),
+                    folder)  # fmt: skip
         try:
-            summary.packages.append(load_package(folder, year, day))
+            summary.packages.append(load_package(folder, year, day, root=root))
         except (PackageError, OSError) as exc:
             if not keep_going:
                 raise PackageError(f"package {folder}: {exc}") from exc

@@ -25,6 +25,7 @@ from builders.generation.ioi_traces import (
 )
 from builders.generation.select import drop_exact_duplicates
 from builders.hub.writer import HubLayout, prepare_out, publish
+from builders.ioi.dataset import split_of
 from cards.card import CardSpec
 
 log = logging.getLogger(__name__)
@@ -62,8 +63,9 @@ def build_ioi_cots(runs: list[Path], out: Path, *, dataset: str | None = None, t
         summary.compiled = sum(r["code_compiles"] for r in kept)
         summary.full_marks = sum(r["target_subtask_score"] == 1 for r in kept)
         years = sorted({r["problem"].split("/")[0] for r in kept})
+        held_out = [year for year in years if split_of(int(year)) != "train"]  # benchmark years: test, 2025, ...
         context = {"org": org, "models": sorted(set(summary.models)), "years": years, "compiled": summary.compiled,
-                   "full_marks": summary.full_marks, "duplicates": summary.duplicates,
+                   "full_marks": summary.full_marks, "duplicates": summary.duplicates, "held_out": held_out,
                    "build_year": datetime.date.today().year}  # fmt: skip
         spec = CardSpec("ioi-cots", "IOI reasoning traces, judged", "other", "ioi-cots.md.j2",
                         descriptions=IOI_TRACE_DESCRIPTIONS, context=context)  # fmt: skip

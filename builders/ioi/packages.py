@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +48,7 @@ class IoiPackage:
     statement_source: str  # "markdown: <file>" or "pdf: <file>"
     starting_code: str
     licence: str  # a Hub licence id, or "unknown"
-    licence_source: str
+    licence_source: str  # the licence file as a card may name it (`shown_path`), or why there is none
     warnings: list[str] = field(default_factory=list)
     general_constraints: list[str] = field(default_factory=list)  # the statement's Constraints section
     subtask_rows: dict[str, SubtaskRow] = field(default_factory=dict)  # subtask name -> its row of the table
@@ -134,7 +135,19 @@ def _starting_code(folder: Path, task: Task, yaml_data: dict | None) -> tuple[st
     return "", [f"{code}: no starting code found ({', '.join(wanted)} in {code}.zip or attachments/)"]
 
 
-def _licence(folder: Path) -> tuple[str, str]:
+def shown_path(file: Path, root: Path) -> str:
+    """`file` as a card may name it: under `root` as the user gave it (`examples/ioi/LICENSE`), or from the root
+    folder's own name when it was given absolute or with `..` (`ioi/LICENSE`); never a path of the build machine.
+    A file above `root` (a licence beside the years) climbs from there."""
+    base, file = Path(os.path.abspath(root)), Path(os.path.abspath(file))
+    shown = Path(root) if not Path(root).is_absolute() and ".." not in Path(root).parts else Path(base.name)
+    while not file.is_relative_to(base) and base != base.parent:
+        base = base.parent
+        shown = shown.parent if len(shown.parts) > 1 else Path(base.name)
+    return (shown / file.relative_to(base)).as_posix()
+
+
+def _licence(folder: Path, root: Path) -> tuple[str, str]:
     for directory in (folder, *list(folder.parents)[:3]):
         for name in LICENCE_FILES:
             file = directory / name
@@ -142,24 +155,26 @@ def _licence(folder: Path) -> tuple[str, str]:
                 text = file.read_text(errors="replace").lower()
                 for needle, licence in LICENCE_IDS:
                     if needle in text:
-                        return licence, str(file)
-                return "other", str(file)
+                        return licence, shown_path(file, root)
+                return "other", shown_path(file, root)
     return "unknown", "no licence file found in or above the package"
 
 
-def load_package(folder: Path, year: int | None = None, day: str | None = None) -> IoiPackage:
-    """Load one task folder; year and day come from the path, else from the arguments."""
+def load_package(folder: Path, year: int | None = None, day: str | None = None,
+                 root: Path | None = None) -> IoiPackage:  # fmt: skip
+    """Load one task folder; year and day come from the path, else from the arguments. `root`: the folder the
+    user named that holds it (default: the task folder), from which the card names the licence file."""
     folder = Path(folder)
     task = load_task(_cms_export(folder))
     try:
-        return _with_dataset_fields(folder, task, year, day)
+        return _with_dataset_fields(folder, task, year, day, Path(root) if root is not None else folder)
     except BaseException:
         if task.workspace is not None:  # an unpacked zip or gunzipped tests: gone now, not at exit
             task.workspace.cleanup()
         raise
 
 
-def _with_dataset_fields(folder: Path, task: Task, year: int | None, day: str | None) -> IoiPackage:
+def _with_dataset_fields(folder: Path, task: Task, year: int | None, day: str | None, root: Path) -> IoiPackage:
     path_year, path_day = year_and_day(folder)
     task.year = path_year or year
     task.day = path_day or day
@@ -168,7 +183,7 @@ def _with_dataset_fields(folder: Path, task: Task, year: int | None, day: str | 
     yaml_data = read_task_yaml(folder / "task.yaml") if (folder / "task.yaml").exists() else None
     statement, source, warnings = _statement(folder, task, yaml_data)
     starting_code, more = _starting_code(folder, task, yaml_data)
-    licence, licence_source = _licence(folder)
+    licence, licence_source = _licence(folder, root)
     constraints = parse(statement)
     rows, disagreements = match_rows(task.code, constraints.rows, task.subtasks)
     warnings = [*warnings, *more, *disagreements]
