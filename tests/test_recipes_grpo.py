@@ -130,11 +130,12 @@ def test_an_open_r1_shaped_yaml_trains_two_steps(tiny_model, tmp_path, monkeypat
     assert sorted(mapped) == sorted(["torch_dtype", "dataset_name", "dataset_prompt_column", "warmup_ratio: 0.5",
                                      "code_eval_scoring_mode", "max_prompt_length", "vllm_device",
                                      "callbacks: push_to_hub_revision", "benchmarks", "hub_model_revision",
-                                     "overwrite_output_dir", "gradient_checkpointing", "reward code_format"])  # fmt: skip
+                                     "overwrite_output_dir", "gradient_checkpointing"])  # fmt: skip
     trainer = build_trainer(script_args, training_args, model_args, str(path))
     try:
         cf_code = trainer.reward_funcs[0]
-        assert isinstance(cf_code, CFCode) and cf_code.scoring == "pass_fail" and cf_code.batch_size == -1
+        # Open R1's -1: every test in one batch
+        assert isinstance(cf_code, CFCode) and cf_code.scoring == "pass_fail" and cf_code.batch_size is None
         assert trainer.train_dataset[0]["prompt"] == [{"role": "system", "content": OPEN_R1_SYSTEM},
                                                       {"role": "user", "content": rows[0]["question"]}]  # fmt: skip
         tokenizer = trainer.processing_class
