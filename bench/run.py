@@ -357,7 +357,7 @@ def bench_synthesis(compiler: Compiler, workers: int) -> dict:
 def _bench_quality(compiler: Compiler, tests: list) -> dict:
     from builders.codeforces.synth.labelled import Labelled
     from builders.codeforces.synth.quality import measure
-    from builders.codeforces.synth.select import as_pairs
+    from builders.codeforces.synth.select import SuitePairs
 
     overflow = SUM_CPP.replace("long long s=0,x", "int s=0,x").replace("%lld", "%d")
     labelled = [Labelled("9999/B", "GNU C++17", SUM_CPP, "OK"), Labelled("9999/B", "Python 3", SUM_PY, "OK"),
@@ -365,7 +365,7 @@ def _bench_quality(compiler: Compiler, tests: list) -> dict:
                 Labelled("9999/B", "GNU C++17", SUM_CPP.replace("n--", "--n"), "WRONG_ANSWER"),
                 Labelled("9999/B", "Python 3", "print(6)\n", "WRONG_ANSWER")]  # fmt: skip
     started = time.perf_counter()
-    quality = measure(SUM_ROW, as_pairs(tests), None, labelled, compiler)
+    quality = measure(SUM_ROW, SuitePairs(tests), None, labelled, compiler)
     assert quality.tpr == 1.0 and quality.tnr == 1.0, quality
     return {"quality_judge_s_per_problem": round(time.perf_counter() - started, 2), "suite_tests": len(tests),
             "labelled_submissions": len(labelled)}  # fmt: skip

@@ -152,10 +152,10 @@ def synthesize_demo_suites(dataset: Path, fetcher: Fetcher, compiler: Compiler, 
         finally:
             backend.close()
     console.print(f"{len(targets)} problems without a suite: {stats.done} answers asked, {stats.skipped} already there")
-    labelled = labelled_from_api(fetcher, {row["id"] for row in targets})
     # two references make the outputs; the third accepted submission is measured (TPR) on a suite not made from it
     config = SynthConfig(references=2, workers=default_workers())
-    summary = validate_run(folder, rows, labelled, compiler, config, console=console)
+    summary = validate_run(folder, rows, lambda problems: labelled_from_api(fetcher, problems), compiler, config,
+                           console=console)  # fmt: skip
     table = Table(title="synthesized suites: rejected submissions caught (TNR), accepted ones passed (TPR)")
     for column in ("problem", "tests", "accepted", "rejected", "TPR", "TNR examples alone", "TNR suite", "verifiable"):
         table.add_column(column)

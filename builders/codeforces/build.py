@@ -30,7 +30,7 @@ from rich.progress import (
 )
 
 from builders.codeforces.fetch import Fetcher, FetchError
-from builders.codeforces.pages import blog_text, contest_name, split_editorial, submission_source, tutorial_links
+from builders.codeforces.pages import blog_text, contest_name, split_editorial, submissions_with_code, tutorial_links
 from builders.codeforces.parser import PageError, ParsedProblem, parse_page
 from builders.codeforces.suites import SuiteStats, TestSource, TestSources, import_suites
 from builders.generation.prompts import codeforces_prompt
@@ -140,27 +140,15 @@ def _editorials(fetcher: Fetcher, cid: int, sidebar: str, indices: list[str], su
 
 
 def _solutions(fetcher: Fetcher, cid: int, summary) -> dict[str, list[dict]]:
-    try:
-        submissions = fetcher.api("contest.status", contestId=cid, **{"from": 1, "count": 1000})
-    except FetchError as exc:
-        summary.missing.append(f"accepted solutions of {cid}: {exc}")
-        return {}
+    """The first accepted C++ and Python submissions of each problem, SOLUTIONS_PER_PROBLEM at most."""
     chosen: dict[str, list[dict]] = {}
-    for sub in submissions:
-        index = sub["problem"]["index"]
-        language = sub.get("programmingLanguage", "")
-        if sub.get("verdict") != "OK" or len(chosen.get(index, [])) >= SOLUTIONS_PER_PROBLEM:
-            continue
-        if not ("C++" in language or "Py" in language):
-            continue
-        path = f"contest/{cid}/submission/{sub['id']}"
-        try:
-            _, code = submission_source(fetcher.page(path))
-        except (FetchError, ValueError) as exc:
-            summary.missing.append(f"submission {sub['id']}: {exc}")
-            continue
-        chosen.setdefault(index, []).append(
-            {"language": language, "code": code, "source": f"{fetcher.base_url}/{path}"}
+
+    def wanted(sub: dict) -> bool:
+        return sub.get("verdict") == "OK" and len(chosen.get(sub["problem"]["index"], [])) < SOLUTIONS_PER_PROBLEM
+
+    for sub, code, source in submissions_with_code(fetcher, cid, wanted, summary.missing.append):
+        chosen.setdefault(sub["problem"]["index"], []).append(
+            {"language": sub.get("programmingLanguage", ""), "code": code, "source": source}
         )
     return chosen
 

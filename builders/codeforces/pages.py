@@ -4,11 +4,16 @@ links), blog entries (editorials) and submission pages (accepted code)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
 from builders.codeforces.parser import BASE_URL, _blocks
+
+if TYPE_CHECKING:
+    from builders.codeforces.fetch import Fetcher
 
 TUTORIAL_WORDS = ("tutorial", "editorial", "разбор")
 
@@ -69,3 +74,31 @@ def submission_source(html: str) -> tuple[str, str]:
             language = text
             break
     return language, pre.get_text()
+
+
+JUDGED_LANGUAGES = ("C++", "Py")  # what a submission's programmingLanguage must name for the judge to run it
+
+
+def submissions_with_code(fetcher: Fetcher, contest: int, wanted: Callable[[dict], bool],
+                          missing: Callable[[str], None]) -> Iterator[tuple[dict, str, str]]:  # fmt: skip
+    """(submission, code, page URL) for each C++ or Python submission of `contest.status` that
+    `wanted` asks for (checked just before its page is fetched, so a caller's caps hold), in
+    the API's order; `missing` is told, in one line each, what could not be fetched."""
+    from builders.codeforces.fetch import FetchError
+
+    try:
+        submissions = fetcher.api("contest.status", contestId=contest, **{"from": 1, "count": 1000})
+    except FetchError as exc:
+        missing(f"submissions of contest {contest} (contest.status): {exc}")
+        return
+    for sub in submissions:
+        language = sub.get("programmingLanguage") or ""
+        if not any(name in language for name in JUDGED_LANGUAGES) or not wanted(sub):
+            continue
+        path = f"contest/{contest}/submission/{int(sub['id'])}"
+        try:
+            _, code = submission_source(fetcher.page(path))
+        except (FetchError, ValueError) as exc:
+            missing(f"submission {sub['id']}: {exc}")
+            continue
+        yield sub, code, f"{fetcher.base_url}/{path}"

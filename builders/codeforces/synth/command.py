@@ -25,6 +25,7 @@ import logging
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -32,7 +33,7 @@ from rich.console import Console
 from builders.codeforces.synth.answers import gather
 from builders.codeforces.synth.labelled import Labelled, labelled_from_api, read_labelled
 from builders.codeforces.synth.quality import DEFAULT_MIN_TNR, QualityJudgeError, TestsQuality, measure
-from builders.codeforces.synth.select import SIZE_CLASSES, as_pairs
+from builders.codeforces.synth.select import SIZE_CLASSES, SuitePairs
 from builders.codeforces.synth.validate import DEFAULT_PLAN, JudgeFailure, SynthConfig, SynthResult, synthesize
 from builders.generation.options import add_generation_arguments
 from builders.generation.prompts import TEST_ROLES, chat, codeforces_test_prompt
@@ -125,7 +126,7 @@ def validate_problem(row: dict, answers, labelled: list[Labelled], compiler, con
         result = synthesize(row, answers, compiler, config, scratch)
         quality: TestsQuality | None = None
         if result.tests:
-            quality = measure(row, as_pairs(result.tests), result.checker, labelled, compiler, min_tnr)
+            quality = measure(row, SuitePairs(result.tests), result.checker, labelled, compiler, min_tnr)
             if not labelled:
                 result.report.flags.append("no labelled submission: quality unmeasured, not verifiable")
         written = bool(quality and quality.verifiable)
@@ -141,10 +142,11 @@ def validate_problem(row: dict, answers, labelled: list[Labelled], compiler, con
             "written": written}  # fmt: skip
 
 
-def validate_run(run: Path, rows: dict[str, dict], labelled: dict[str, list[Labelled]], compiler,
-                 config: SynthConfig, min_tnr: float = DEFAULT_MIN_TNR, force: bool = False,
+def validate_run(run: Path, rows: dict[str, dict], labelled_for: Callable[[set[str]], dict[str, list[Labelled]]],
+                 compiler, config: SynthConfig, min_tnr: float = DEFAULT_MIN_TNR, force: bool = False,
                  console: Console | None = None) -> dict:  # fmt: skip
     """Validate every problem of a run not recorded yet (all with `force`); the summary.
+    `labelled_for(problems)` gives the labelled submissions of the problems to validate.
     A judge failure leaves its problem unrecorded, for the next run."""
     console = console or Console(stderr=True)
     answers = gather(read_generations(run))
@@ -154,6 +156,7 @@ def validate_run(run: Path, rows: dict[str, dict], labelled: dict[str, list[Labe
     missing = [p for p in todo if p not in rows]
     if missing:
         raise ValueError(f"{run}: problem {missing[0]} is not in the dataset: give the run's --dataset")
+    labelled = labelled_for(set(todo)) if todo else {}
     failures, records = 0, []
     with records_path.open("a") as out, console.status("validating synthesized tests...") as status:
         for number, problem in enumerate(todo, 1):
@@ -184,11 +187,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     config = SynthConfig(plan=parse_plan(args.plan), max_tests=args.max_tests, max_bytes=args.max_bytes,
                          references=args.references, workers=args.workers or default_workers(),
                          seed=args.seed)  # fmt: skip
-    recorded = {r["problem"] for r in read_appended_jsonl(args.out / RECORDS)}
-    asked = {r["problem"] for r in read_generations(args.out)}
-    labelled = _labelled(args, asked - (set() if args.force else recorded))
     console = Console(stderr=True)
-    summary = validate_run(args.out, rows, labelled, Compiler(), config, args.min_tnr, args.force, console)
+    summary = validate_run(args.out, rows, lambda problems: _labelled(args, problems), Compiler(), config,
+                           args.min_tnr, args.force, console)  # fmt: skip
     if args.json:
         json.dump(summary, sys.stdout, indent=2)
         print()

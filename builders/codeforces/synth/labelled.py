@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from builders.codeforces.fetch import Fetcher, FetchError
-from builders.codeforces.pages import submission_source
+from builders.codeforces.fetch import Fetcher
+from builders.codeforces.pages import submissions_with_code
 
 log = logging.getLogger(__name__)
 ACCEPTED = frozenset({"OK"})
@@ -76,29 +77,25 @@ def labelled_from_api(
     first `per_problem[label]` of each label in `contest.status` order; a page that cannot
     be fetched is skipped and logged."""
     by_problem: dict[str, list[Labelled]] = {}
+    taken: Counter = Counter()  # (problem id, label) -> submissions kept
+
+    def key(sub: dict) -> tuple[str, str | None]:
+        contest = sub.get("contestId") or sub["problem"]["contestId"]
+        return f"{contest}/{sub['problem']['index']}", _label(sub.get("verdict") or "")
+
+    def wanted(sub: dict) -> bool:
+        (problem_id, label) = found = key(sub)
+        return problem_id in problem_ids and label is not None and taken[found] < per_problem[label]
+
     for contest in sorted({int(p.split("/")[0]) for p in problem_ids}):
-        try:
-            submissions = fetcher.api("contest.status", contestId=contest, **{"from": 1, "count": 1000})
-        except FetchError as exc:
-            log.warning("labelled submissions of contest %s: %s", contest, exc)
-            continue
-        taken: dict[tuple[str, str], int] = {}
-        for sub in submissions:
-            problem_id = f"{contest}/{sub['problem']['index']}"
-            verdict, language = sub.get("verdict") or "", sub.get("programmingLanguage") or ""
-            label = "accepted" if verdict in ACCEPTED else "rejected" if verdict in REJECTED else None
-            if problem_id not in problem_ids or label is None or not ("C++" in language or "Py" in language):
-                continue
-            if taken.get((problem_id, label), 0) >= per_problem[label]:
-                continue
-            path = f"contest/{contest}/submission/{int(sub['id'])}"
-            try:
-                _, code = submission_source(fetcher.page(path))
-            except (FetchError, ValueError) as exc:
-                log.warning("submission %s: %s", sub["id"], exc)
-                continue
-            taken[(problem_id, label)] = taken.get((problem_id, label), 0) + 1
+        for sub, code, source in submissions_with_code(fetcher, contest, wanted, log.warning):
+            taken[key(sub)] += 1
+            problem_id = key(sub)[0]
             by_problem.setdefault(problem_id, []).append(
-                Labelled(problem_id, language, code, verdict, f"{fetcher.base_url}/{path}")
+                Labelled(problem_id, sub.get("programmingLanguage") or "", code, sub["verdict"], source)
             )
     return by_problem
+
+
+def _label(verdict: str) -> str | None:
+    return "accepted" if verdict in ACCEPTED else "rejected" if verdict in REJECTED else None

@@ -10,7 +10,7 @@ tells nothing about the tests and is counted apart, as is one the judge failed o
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from builders.codeforces.synth.labelled import ACCEPTED, REJECTED, Labelled
@@ -70,17 +70,17 @@ class QualityJudgeError(RuntimeError):
     """The judge failed on a labelled submission: the measurement is redone next run."""
 
 
-def measure(row: dict, suite: Callable[[], Iterable[dict]], checker: str | None, labelled: list[Labelled],
+def measure(row: dict, suite: Collection[dict], checker: str | None, labelled: list[Labelled],
             compiler: Compiler, min_tnr: float = DEFAULT_MIN_TNR) -> TestsQuality:  # fmt: skip
-    """Judge every labelled submission of `row` on its examples and on `suite()` (a fresh
-    iterable of {input, output} each call, examples first)."""
+    """Judge every labelled submission of `row` on its examples and on `suite` ({input, output}
+    pairs, examples first, read anew on each pass: see select.SuitePairs)."""
     limits = CodeforcesLimits(row["time_limit"], row["memory_limit"], "stdio", checker)
     quality = TestsQuality(min_tnr=min_tnr)
-    quality.tests = sum(1 for _ in suite())
+    quality.tests = len(suite)
     for submission in labelled:
         if submission.verdict not in ACCEPTED | REJECTED:
             continue
-        on_suite = _passes(submission, suite(), limits, compiler)
+        on_suite = _passes(submission, suite, limits, compiler)
         if on_suite is None:
             quality.not_compiled += 1
             continue

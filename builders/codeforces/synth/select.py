@@ -8,6 +8,7 @@ over the size classes, so a suite is neither all tiny nor all maximal.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,10 +28,18 @@ class Candidate:
     reference_time: float  # the slowest reference's CPU seconds on it
 
 
-def as_pairs(candidates: list[Candidate]):
-    """A fresh iterator of {input, output} over the tests' files, each time it is called:
-    what the judge takes, read one test at a time."""
-    return lambda: ({"input": c.input.read_text(), "output": c.output.read_text()} for c in candidates)
+class SuitePairs:
+    """The tests as the judge takes them, {input, output}, read from their files one test at a
+    time on each pass (a suite is judged once per labelled submission)."""
+
+    def __init__(self, candidates: list[Candidate]) -> None:
+        self.candidates = candidates
+
+    def __len__(self) -> int:
+        return len(self.candidates)
+
+    def __iter__(self) -> Iterator[dict]:
+        return ({"input": c.input.read_text(), "output": c.output.read_text()} for c in self.candidates)
 
 
 def select_tests(candidates: list[Candidate], max_tests: int, max_bytes: int, seed: int = 0) -> list[Candidate]:

@@ -281,7 +281,7 @@ class _Synthesis:
     # --- outputs --------------------------------------------------------------------
 
     def _run_references(self, references: list[SandboxedProgram], tests: list[Candidate]) -> dict:
-        """(test name, reference index) -> (output path, CPU seconds) or a failure reason."""
+        """test name -> each reference's (output path, CPU seconds) or failure reason, in order."""
         jobs = [(test, index) for test in tests for index in range(len(references))]
 
         def one(job):
@@ -292,7 +292,10 @@ class _Synthesis:
                 raise JudgeFailure(f"{self.row['id']}: the judge failed running reference {index}: {run.message}")
             return (out, run.cpu_time) if run.ok else f"a reference gets {run.verdict}"
 
-        return {(test.name, index): result for (test, index), result in zip(jobs, self._map(one, jobs), strict=True)}
+        outputs: dict[str, list] = {test.name: [] for test in tests}
+        for (test, _), result in zip(jobs, self._map(one, jobs), strict=True):
+            outputs[test.name].append(result)  # jobs are in (test, reference) order
+        return outputs
 
     def _checker(self, examples: list[Candidate], inputs: list[Candidate],
                  outputs: dict) -> tuple[Checker | None, str | None]:  # fmt: skip
@@ -341,7 +344,7 @@ class _Synthesis:
         """Tests every reference passes and agrees on, with the expected output and cost."""
         kept = []
         for test in tests:
-            results = [outputs[(test.name, index)] for index in range(self._reference_count(outputs))]
+            results = outputs[test.name]
             failure = next((r for r in results if isinstance(r, str)), None)
             if failure is not None:
                 self.report.drop(failure)
@@ -375,10 +378,6 @@ class _Synthesis:
             raise JudgeFailure(f"{self.row['id']}: the judge failed running a checker: {result.message}")
         return result.verdict
 
-    @staticmethod
-    def _reference_count(outputs: dict) -> int:
-        return 1 + max(index for _, index in outputs)
-
     def _map(self, function, items: list) -> list:
         if self.config.workers <= 1 or len(items) <= 1:
             return [function(item) for item in items]
@@ -388,7 +387,7 @@ class _Synthesis:
 
 def _outputs_of(test: Candidate, outputs: dict) -> list[Path]:
     """Every reference's output on `test`, or [] when one of them failed on it."""
-    results = [r for (name, _), r in sorted(outputs.items(), key=lambda kv: kv[0][1]) if name == test.name]
+    results = outputs[test.name]
     return [] if any(isinstance(r, str) for r in results) else [path for path, _ in results]
 
 
