@@ -13,7 +13,6 @@ import logging
 import os
 import threading
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +20,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from judge.compile import Compiler, SourceFile, cxx_standard, parse_language
-from judge.evaluate import default_workers
+from judge.executors import Executor, Lost, Work, given_or_local
+from judge.executors.shipping import ShippedTasks
 from judge.paths import read_appended_jsonl
 from judge.task import Task
 from judge.taskrun import Submission, TaskJudge
@@ -123,7 +123,31 @@ def judge_job(job: SubmissionJob, judges: dict[str, TaskJudge], full: bool) -> d
 class EvalSummary:
     judged: int
     skipped: int
-    judge_errors: int
+    judge_errors: int  # recorded with score null, or lost (unrecorded: the next run judges them)
+    lost: int = 0
+
+
+@dataclass
+class BatchContext:
+    """What every job of a batch shares, shipped once per node: the tasks (with their tests)."""
+
+    tasks: ShippedTasks
+    full: bool
+
+
+def prepare_judges(context: BatchContext, compiler: Compiler) -> tuple[dict[str, TaskJudge], bool]:
+    """A judge per task (one test at a time: the executor runs `slots` submissions at once), by every key."""
+    judges: dict[str, TaskJudge] = {}
+    for task in context.tasks.tasks:
+        judge = TaskJudge(task, compiler, workers=1)
+        for key in task_keys(task):
+            judges[key] = judge
+    return judges, context.full
+
+
+def judge_prepared(state: tuple[dict[str, TaskJudge], bool], job: SubmissionJob) -> dict:
+    judges, full = state
+    return judge_job(job, judges, full)
 
 
 def evaluate_many(
@@ -135,31 +159,36 @@ def evaluate_many(
     workers: int | None = None,
     full: bool = False,
     show_progress: bool = True,
+    executor: Executor | None = None,
 ) -> EvalSummary:
-    """Judge every job not yet in `results`; one worker per core, tests of a submission in sequence."""
-    compiler = compiler or Compiler()
-    judges: dict[str, TaskJudge] = {}
-    for task in tasks:
-        judge = TaskJudge(task, compiler, workers=1)
-        for key in task_keys(task):
-            judges[key] = judge
+    """Judge every job not yet in `results`, each as it finishes, on `executor` (default: a
+    local pool of `workers`, one per core); the tests of one submission run in sequence."""
+    known = {key for task in tasks for key in task_keys(task)}
     finished = done_ids(results)
     todo = [job for job in jobs if job.id not in finished]
-    unknown = sorted({job.problem for job in todo} - set(judges))
+    unknown = sorted({job.problem for job in todo} - known)
     if unknown:
-        raise ValueError(f"submissions name unknown problems {unknown[:10]} (known: {sorted(judges)[:10]})")
-    skipped = len(finished)
+        raise ValueError(f"submissions name unknown problems {unknown[:10]} (known: {sorted(known)[:10]})")
+    work = Work(judge_prepared, BatchContext(ShippedTasks(tasks), full), prepare_judges, group=_problem_of)
     writer = ResultWriter(results)
-    errors = 0
+    errors = lost = 0
     columns = (TextColumn("judging"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
         with Progress(*columns, console=Console(stderr=True), disable=not show_progress) as progress, \
-                ThreadPoolExecutor(max_workers=workers or default_workers()) as pool:  # fmt: skip
+                given_or_local(executor, workers, compiler) as executor:  # fmt: skip
             bar = progress.add_task("submissions", total=len(todo))
-            for record in pool.map(lambda job: judge_job(job, judges, full), todo):
+            for index, record in executor.run(work, todo):
+                progress.advance(bar)
+                if isinstance(record, Lost):
+                    lost += 1
+                    log.error("submission %s: %s; left for the next run", todo[index].id, record.reason)
+                    continue
                 writer.write(record)
                 errors += record["judge_error"]
-                progress.advance(bar)
     finally:
         writer.close()
-    return EvalSummary(len(todo), skipped, errors)
+    return EvalSummary(len(todo) - lost, len(finished), errors + lost, lost)
+
+
+def _problem_of(job: SubmissionJob) -> str:
+    return job.problem

@@ -17,6 +17,7 @@ from judge.checkers import Checker, comparator, load_checker
 from judge.compile import CXX_STANDARDS, Compiler, cxx_standard
 from judge.compile.flags import check_flags
 from judge.evaluate import SubmissionResult, default_workers, judge_submission
+from judge.executors import add_executor_arguments, executor_from_args
 from judge.loaders import load_task
 from judge.medals import DEFAULT_YEAR
 from judge.sandbox import RunLimits, Sandbox
@@ -132,6 +133,7 @@ def add_parser(areas: argparse._SubParsersAction) -> None:
     batch.add_argument("--out", type=Path, required=True, help="results JSONL (appended; reruns resume)")
     batch.add_argument("--workers", type=int, default=default_workers())
     batch.add_argument("--full", action="store_true")
+    add_executor_arguments(batch)
     batch.set_defaults(handler=cmd_batch)
 
     serve = verbs.add_parser("serve", help="an HTTP judge worker for GRPO rewards (POST /judge, GET /health)")
@@ -334,7 +336,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
                 except json.JSONDecodeError as exc:
                     raise ValueError(f"{args.submissions}:{number}: not valid JSON: {exc}") from None
                 jobs.append(SubmissionJob.from_record(record, f"{args.submissions}:{number}"))
-    summary = evaluate_many(tasks, jobs, args.out, workers=args.workers, full=args.full)
+    with executor_from_args(args) as executor:
+        summary = evaluate_many(tasks, jobs, args.out, full=args.full, executor=executor)
     print(f"judged {summary.judged}, already done {summary.skipped}, judge errors {summary.judge_errors}; "
           f"results in {args.out}")  # fmt: skip
     return EXIT_JUDGE_ERROR if summary.judge_errors else 0

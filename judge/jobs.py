@@ -34,6 +34,7 @@ from collections import OrderedDict
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+from typing import Protocol
 
 from judge.codeforces import CodeforcesLimits, judge_codeforces
 from judge.compile import Compiler, Language, SourceFile, cxx_standard, parse_language
@@ -198,6 +199,15 @@ def ioi_test_rows(source: str, row: dict):
 
 def is_judge_failure(answer: dict) -> bool:
     return answer.get("status") != "ok" or answer.get("verdict") == str(Verdict.JE)
+
+
+class JobJudge(Protocol):
+    """What judges jobs in batches: JobPool, RemoteJudge (judge serve), RayJudge (a Ray cluster).
+    `map` answers None for a job the judge could not finish: its reward is unknown."""
+
+    def map(self, jobs: list[dict]) -> list[dict | None]: ...
+
+    def close(self) -> None: ...
 
 
 class JobPool:

@@ -103,7 +103,8 @@ def build_parser(load_all: bool = False) -> argparse.ArgumentParser:
 def user_errors() -> tuple[type[Exception], ...]:
     """The errors printed as one line. An error class of a module not imported cannot have been raised."""
     errors = [UsageError, FileNotFoundError, ValueError, ConnectionError]
-    for module, name in (("builders.codeforces.fetch", "FetchError"), ("builders.hub.push", "PushError")):
+    for module, name in (("builders.codeforces.fetch", "FetchError"), ("builders.hub.push", "PushError"),
+                         ("judge.executors.ray_cluster", "ExecutorError")):
         if module in sys.modules:
             errors.append(getattr(sys.modules[module], name))
     return tuple(errors)

@@ -17,8 +17,9 @@ TRL adds the rewards it has for a completion (nansum), so `build_rewards` gates
 the other rewards on the judge: where the judge failed they are None too, and the
 completion is left out instead of scoring like a wrong answer with a format bonus.
 
-Judging runs in a pool of worker processes (`judge.jobs.JobPool`) or, with
-`judge_urls`, on remote `olympicforge judge serve` workers (`judge.remote`); their
+Judging runs in a pool of worker processes (`judge.jobs.JobPool`), with
+`judge_backend: ray` on the judge actors of a Ray cluster (`judge.executors.ray_cluster`),
+or, with `judge_urls`, on remote `olympicforge judge serve` workers (`judge.remote`); their
 token comes from the environment (OLYMPICFORGE_JUDGE_TOKEN), not from the YAML, so
 that it is not committed or pushed with the config.
 """
@@ -36,7 +37,7 @@ from dataclasses import dataclass, field
 from builders.generation.extract import extract_code
 from judge.cftests import problem_tests
 from judge.evaluate import default_workers
-from judge.jobs import JobPool, is_judge_failure
+from judge.jobs import JobJudge, JobPool, is_judge_failure
 from judge.remote import RemoteJudge
 from recipes.training import with_org
 
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 CF_SCORING_MODES = ("pass_fail", "partial", "weighted_sum", "balanced")
 CODE_EXTRACTIONS = ("open_r1", "answer")
 JUDGE_REWARDS = ("ioi_code", "cf_code")
+JUDGE_BACKENDS = ("local", "ray", "serve")
 REWARD_NAMES = ("ioi_code", "cf_code", "code_format", "format", "tag_count", "code_block", "think_format",
                 "soft_overlong_punishment")  # fmt: skip
 DEFAULT_TIME_LIMIT = 2.0  # seconds, when a row has none
@@ -78,12 +80,23 @@ class RewardArguments:
     ioi_tests: str = field(
         default="{org}/ioi-test-cases", metadata={"help": "ioi-test-cases dataset (Hub id or local folder)"}
     )
+    judge_backend: str = field(
+        default="local",
+        metadata={"help": "where completions are judged: local (a process pool on this node), ray (the judge actors "
+                  "of the Ray cluster at ray_address, shared by every rank), serve (the judge_urls workers)"},
+    )  # fmt: skip
     judge_urls: list[str] | None = field(
         default=None,
         metadata={
             "help": "remote `olympicforge judge serve` workers (token: env OLYMPICFORGE_JUDGE_TOKEN); "
-            "default: a local process pool"
+            "given, they are the backend"
         },
+    )
+    ray_address: str = field(
+        default="auto", metadata={"help": "judge_backend ray: auto (the cluster this node is part of), HOST:PORT"}
+    )
+    ray_cores_per_actor: int | None = field(
+        default=None, metadata={"help": "judge_backend ray: cores per judge actor (default: one actor per node)"}
     )
     cf_tests_folder: str | None = field(
         default=None,
@@ -181,7 +194,7 @@ class JudgeReward(ABC):
     __name__ = "judge_reward"
     no_code_reward = 0.0  # the reward of an answer without a code block
 
-    def __init__(self, judge: JobPool | RemoteJudge, language: str = "cpp", *, extraction: str = "open_r1",
+    def __init__(self, judge: JobJudge, language: str = "cpp", *, extraction: str = "open_r1",
                  judge_error_reward: float | None = None) -> None:  # fmt: skip
         self.judge = judge
         self.language = language
@@ -246,7 +259,7 @@ class CFCode(JudgeReward):
     __name__ = "cf_code"
     CACHED_SUITES = 16  # problems whose generated tests are kept (a batch repeats a prompt G times)
 
-    def __init__(self, judge: JobPool | RemoteJudge, language: str = "cpp", scoring: str = "weighted_sum", *,
+    def __init__(self, judge: JobJudge, language: str = "cpp", scoring: str = "weighted_sum", *,
                  tests_folder: str | None = None, examples_fallback: bool = False, batch_size: int = 1,
                  no_submission_reward: float = -1.0, no_compile_reward: float = -0.1, extraction: str = "open_r1",
                  judge_error_reward: float | None = None) -> None:  # fmt: skip
@@ -366,7 +379,7 @@ class IOICode(JudgeReward):
 
     __name__ = "ioi_code"
 
-    def __init__(self, judge: JobPool | RemoteJudge, tests, language: str = "cpp", *, add_includes: bool = True,
+    def __init__(self, judge: JobJudge, tests, language: str = "cpp", *, add_includes: bool = True,
                  extraction: str = "open_r1", judge_error_reward: float | None = None) -> None:  # fmt: skip
         super().__init__(judge, language, extraction=extraction, judge_error_reward=judge_error_reward)
         self.tests = tests
@@ -488,11 +501,22 @@ def soft_overlong_punishment(max_completion_len: int, soft_punish_cache: int) ->
     return reward
 
 
-def make_judge(args: RewardArguments) -> JobPool | RemoteJudge:
-    """Remote workers when listed (the token from OLYMPICFORGE_JUDGE_TOKEN), else a local pool; by default
-    the node's cores are shared among the training processes on it (each rank judges its own slice)."""
-    if args.judge_urls:
+def make_judge(args: RewardArguments) -> JobJudge:
+    """Remote workers when listed (the token from OLYMPICFORGE_JUDGE_TOKEN), the Ray cluster's judge
+    actors with `judge_backend: ray`, else a local pool; by default the node's cores are shared among
+    the training processes on it (each rank judges its own slice)."""
+    if args.judge_backend not in JUDGE_BACKENDS:
+        raise ValueError(f"judge_backend {args.judge_backend!r}: use one of {', '.join(JUDGE_BACKENDS)}")
+    if args.judge_urls and args.judge_backend == "ray":
+        raise ValueError("judge_backend ray and judge_urls: give one of them (judge_urls are the serve backend)")
+    if args.judge_backend == "serve" or args.judge_urls:
+        if not args.judge_urls:
+            raise ValueError("judge_backend serve needs judge_urls (the `olympicforge judge serve` workers)")
         return RemoteJudge(args.judge_urls, timeout=args.judge_timeout)
+    if args.judge_backend == "ray":
+        from judge.executors.ray_cluster import RayJudge
+
+        return RayJudge(args.ray_address, args.ray_cores_per_actor, timeout=args.judge_timeout)
     ranks_here = int(os.environ.get("LOCAL_WORLD_SIZE", "1"))
     return JobPool(args.judge_workers or max(1, default_workers() // ranks_here), timeout=args.judge_timeout)
 

@@ -19,7 +19,6 @@ import hashlib
 import itertools
 import logging
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,7 +46,7 @@ from judge.batcheval import ResultWriter
 from judge.cftests import contest_of, problem_tests
 from judge.codeforces import CodeforcesLimits, judge_codeforces
 from judge.compile import Compiler
-from judge.evaluate import default_workers
+from judge.executors import Executor, Lost, Work, executor_from_args, given_or_local
 from judge.paths import read_appended_jsonl
 
 log = logging.getLogger(__name__)
@@ -85,6 +84,7 @@ DESCRIPTIONS = {
 class CotsSummary:
     rows: dict[str, int] = field(default_factory=dict)
     failed_generations: int = 0
+    unjudged: int = 0  # traces the judge failed on (JE, or its workers died): left out, judged by the next build
     duplicates: int = 0
     contaminated_problems: list[str] = field(default_factory=list)
     models: list[str] = field(default_factory=list)  # the runs' models (`run.json`), for the card
@@ -117,9 +117,46 @@ def trace_digest(record: dict, suite: str = "") -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def verify(record: dict, problem: dict, compiler: Compiler, tests_folder: Path | None = None) -> dict:
-    """Judge one trace: the examples, then the full suite (official tests and the generated
-    ones in `tests_folder`, with the problem's checker and I/O mode) when there is one,
+@dataclass
+class VerifyContext:
+    """What the traces of a run are judged against, shipped once per node: the problems and
+    (read here when pickled for another machine) their generated tests."""
+
+    problems: dict[str, dict]
+    tests_folder: Path | None = None
+    shipped: dict[str, list[dict]] | None = None  # problem id -> its generated tests, once pickled
+
+    def generated(self, problem: dict):
+        if not problem.get("generated_tests"):
+            return ()
+        if self.shipped is not None:
+            return self.shipped.get(problem["id"], [])
+        return problem_tests(self.tests_folder, problem["id"]) if self.tests_folder else ()
+
+    def __getstate__(self) -> dict:
+        shipped = self.shipped
+        if shipped is None:
+            shipped = {pid: list(self.generated(p)) for pid, p in self.problems.items() if p.get("generated_tests")}
+        return {"problems": self.problems, "tests_folder": None, "shipped": shipped}
+
+
+def verify_in(context: VerifyContext, record: dict) -> dict:
+    problem = context.problems[record["problem"]]
+    return verify(record, problem, context.compiler, context.generated(problem))
+
+
+def _problem_of(record: dict) -> str:
+    return record["problem"]
+
+
+def prepare_verify(context: VerifyContext, compiler: Compiler) -> VerifyContext:
+    context.compiler = compiler
+    return context
+
+
+def verify(record: dict, problem: dict, compiler: Compiler, generated=()) -> dict:
+    """Judge one trace: the examples, then the full suite (official tests and `generated`, the
+    generated ones, with the problem's checker and I/O mode) when there is one,
     stopping at the first failing batch: only pass or fail is recorded."""
     language = record["variant"].partition("+")[0]
     code, found = extract_code(record["generation"], language)
@@ -133,7 +170,6 @@ def verify(record: dict, problem: dict, compiler: Compiler, tests_folder: Path |
     examples = judge_codeforces(code, language, problem["examples"], limits, compiler=compiler)
     verdict["passed_examples"] = examples.verdict == "AC" and len(examples.tests) == len(problem["examples"]) > 0
     verdict["verdict"] = str(examples.verdict)
-    generated = problem_tests(tests_folder, problem["id"]) if tests_folder and problem.get("generated_tests") else ()
     suite = itertools.chain(problem["official_tests"] or [], generated)
     first = next(suite, None)
     if first is not None:
@@ -152,7 +188,8 @@ def suite_key(problem: dict) -> str:
 
 
 def verify_run(run: Path, records: list[dict], problems: dict[str, dict], compiler: Compiler,
-               workers: int | None, tests_folder: Path | None = None) -> dict[str, dict]:  # fmt: skip
+               workers: int | None, tests_folder: Path | None = None,
+               executor: Executor | None = None) -> dict[str, dict]:  # fmt: skip
     """Verdicts for every record, judging only those not yet in `run/verified.jsonl` (a judge error is retried)."""
     path = run / "verified.jsonl"
     digests = {r["key"]: trace_digest(r, suite_key(problems[r["problem"]])) for r in records}
@@ -163,19 +200,26 @@ def verify_run(run: Path, records: list[dict], problems: dict[str, dict], compil
     columns = (TextColumn(f"judging {run.name}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     try:
         progress_bar = Progress(*columns, console=Console(stderr=True))  # stdout: results only
-        with progress_bar as progress, ThreadPoolExecutor(max_workers=workers or default_workers()) as pool:
+        needed = {r["problem"] for r in todo}
+        context = VerifyContext({pid: p for pid, p in problems.items() if pid in needed}, tests_folder)
+        work = Work(verify_in, context, prepare_verify, group=_problem_of)
+        with progress_bar as progress, given_or_local(executor, workers, compiler) as executor:
             bar = progress.add_task("", total=len(todo))
-            for verdict in pool.map(lambda r: verify(r, problems[r["problem"]], compiler, tests_folder), todo):
+            for index, verdict in executor.run(work, todo):
+                progress.advance(bar)
+                if isinstance(verdict, Lost):  # unrecorded: the next run judges it
+                    log.error("trace %s: %s; left for the next run", todo[index]["key"], verdict.reason)
+                    continue
                 writer.write(verdict)
                 done[verdict["key"]] = verdict
-                progress.advance(bar)
     finally:
         writer.close()
     return done
 
 
 def trace_rows(run: Path, problems: dict[str, dict], compiler: Compiler, workers: int | None,
-               summary: CotsSummary, tests_folder: Path | None = None) -> list[dict]:  # fmt: skip
+               summary: CotsSummary, tests_folder: Path | None = None,
+               executor: Executor | None = None) -> list[dict]:  # fmt: skip
     records = []
     for record in read_generations(run):
         if record["finish_reason"] == "error":
@@ -190,11 +234,14 @@ def trace_rows(run: Path, problems: dict[str, dict], compiler: Compiler, workers
     unique = drop_exact_duplicates(records, keys=("problem", "variant", "generation"))
     summary.duplicates += len(records) - len(unique)
     records = unique
-    verdicts = verify_run(run, records, problems, compiler, workers, tests_folder)
+    verdicts = verify_run(run, records, problems, compiler, workers, tests_folder, executor)
     rows = []
     for record in records:
         problem = problem_columns(problems[record["problem"]])
-        verdict = verdicts[record["key"]]
+        verdict = verdicts.get(record["key"])
+        if verdict is None or verdict.get("judge_error"):  # JE or lost: no row, not a 0; the next build judges it
+            summary.unjudged += 1
+            continue
         rows.append({
             **problem, "prompt": record["messages"][0]["content"], "generation": record["generation"],
             "finish_reason": record["finish_reason"], "api_metadata": record["usage"],
@@ -208,7 +255,8 @@ def trace_rows(run: Path, problems: dict[str, dict], compiler: Compiler, workers
 
 def build_codeforces_cots(runs: list[Path], out: Path, *, dataset: str | None = None,
                           benchmarks: list[str] = (), ngram: int = 8, org: str = "olympicforge",
-                          compiler: Compiler | None = None, workers: int | None = None) -> CotsSummary:  # fmt: skip
+                          compiler: Compiler | None = None, workers: int | None = None,
+                          executor: Executor | None = None) -> CotsSummary:  # fmt: skip
     out = prepare_out(out)
     compiler = compiler or Compiler()
     summary = CotsSummary()
@@ -225,7 +273,7 @@ def build_codeforces_cots(runs: list[Path], out: Path, *, dataset: str | None = 
             rows += synth_trace_rows(run, problems, problem_columns)
             continue
         contests = {contest_of(p["id"]) for p in problems.values() if p.get("generated_tests")}
-        rows += trace_rows(run, problems, compiler, workers, summary, suite_folder(source, contests))
+        rows += trace_rows(run, problems, compiler, workers, summary, suite_folder(source, contests), executor)
     kept = drop_exact_duplicates(rows)  # across runs
     summary.duplicates += len(rows) - len(kept)
     clean: set[str] = set()
@@ -299,11 +347,14 @@ def cmd_build_codeforces_cots(args: argparse.Namespace) -> int:
     console = Console()
     if not args.benchmark:
         console.print("[yellow]no --benchmark: the _decontaminated configs are not built[/]")
-    summary = build_codeforces_cots(args.runs, args.out, dataset=args.dataset, benchmarks=args.benchmark,
-                                    ngram=args.ngram, org=args.org, workers=args.workers)  # fmt: skip
+    with executor_from_args(args) as executor:
+        summary = build_codeforces_cots(args.runs, args.out, dataset=args.dataset, benchmarks=args.benchmark,
+                                        ngram=args.ngram, org=args.org, executor=executor)  # fmt: skip
     for config, count in sorted(summary.rows.items()):
         console.print(f"codeforces-cots/{config}: {count} rows")
     console.print(f"{summary.duplicates} duplicate traces dropped; {summary.failed_generations} failed generations "
                   f"left out; {len(summary.contaminated_problems)} problems overlap a benchmark")  # fmt: skip
     console.print(f"written to {summary.output}")
-    return 0
+    if summary.unjudged:
+        console.print(f"[red]{summary.unjudged} traces left out: the judge failed on them (rerun to judge them)[/]")
+    return 1 if summary.unjudged else 0

@@ -21,6 +21,7 @@ from builders.generation.ioi_traces import work_items as ioi_work_items
 from builders.generation.options import add_generation_arguments, generate_with
 from builders.generation.prompts import LANGUAGES, chat, codeforces_prompt
 from builders.generation.runs import WorkItem, run_file
+from judge.executors import add_executor_arguments
 from judge.paths import atomic_write_bytes
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,7 @@ def add_trace_build_arguments(builds: argparse._SubParsersAction, name: str, kin
     parser.add_argument("--workers", type=int, help="judge workers (default: one per core)")
     parser.add_argument("--out", type=Path, default=Path("out/hub"))
     parser.add_argument("--org", default="olympicforge")
+    add_executor_arguments(parser)
     return parser
 
 

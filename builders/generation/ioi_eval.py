@@ -35,6 +35,7 @@ from builders.generation.options import add_generation_arguments, generate_with
 from builders.generation.runs import run_file
 from builders.hub.writer import HubLayout, publish
 from cards.card import CardSpec
+from judge.executors import add_executor_arguments, executor_from_args
 from judge.medals import cutoffs
 from judge.paths import atomic_write_bytes, read_appended_jsonl
 from judge.selection import select_contest
@@ -61,7 +62,8 @@ def evaluate(args: argparse.Namespace, console: Console) -> tuple[Path, int]:
     folder.mkdir(parents=True, exist_ok=True)
     stats = generate_with(args, work_items(rows, args.generations, args.prefill_think), run_file(folder), console,
                           args.model)  # fmt: skip
-    results = judge_generations(rows, tests, folder, args.model, workers=args.workers)
+    with executor_from_args(args) as executor:
+        results = judge_generations(rows, tests, folder, args.model, executor=executor)
     by_year: dict[int, list[dict]] = defaultdict(list)
     for result in results:
         by_year[year_of(result["problem"])].append(result)
@@ -202,6 +204,7 @@ def add_parser(areas: argparse._SubParsersAction) -> None:
     ioi.add_argument("--split", help=f"the split to read (default: {DEFAULT_SPLIT}, or every split with --years)")
     ioi.add_argument("--tests", help="the ioi-test-cases dataset (default: beside --dataset)")
     ioi.add_argument("--workers", type=int, default=None, help="judge workers")
+    add_executor_arguments(ioi)
     ioi.add_argument("--out", type=Path, required=True)
     ioi.add_argument("--org", default=DEFAULT_ORG, help="Hub organisation named in the model solutions' cards")
     ioi.set_defaults(generations=50, handler=cmd_eval_ioi)

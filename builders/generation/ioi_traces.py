@@ -18,6 +18,7 @@ from builders.generation.extract import extract_code
 from builders.generation.prompts import chat
 from builders.generation.runs import WorkItem, read_generations, sft_messages
 from judge.batcheval import SubmissionJob, evaluate_many
+from judge.executors import Executor
 from judge.loaders.rows import task_from_rows
 from judge.paths import read_appended_jsonl
 
@@ -163,8 +164,9 @@ def work_items(rows: list[dict], generations: int, prefill_think: bool) -> list[
 
 
 def judge_generations(rows: list[dict], tests: dict[str, list[dict]], run: Path, run_name: str,
-                      workers: int | None = None) -> list[dict]:  # fmt: skip
-    """Judge every successful generation of the run folder; results resume from `run/results.jsonl`."""
+                      workers: int | None = None, executor: Executor | None = None) -> list[dict]:  # fmt: skip
+    """Judge every successful generation of the run folder (on `executor`, default a local pool of
+    `workers`); results resume from `run/results.jsonl` and come back in the generations' order."""
     by_problem: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         by_problem[problem_key(row)].append(row)
@@ -183,9 +185,9 @@ def judge_generations(rows: list[dict], tests: dict[str, list[dict]], run: Path,
                  "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{run_name}|{record['key']}"))}  # fmt: skip
         jobs.append(SubmissionJob(record["key"], record["problem"], code, target_subtask=record["variant"],
                                   extra=extra))  # fmt: skip
-    evaluate_many(tasks, jobs, run / "results.jsonl", workers=workers)
-    wanted = {job.id for job in jobs}
-    return [r for r in read_appended_jsonl(run / "results.jsonl") if r["id"] in wanted]
+    evaluate_many(tasks, jobs, run / "results.jsonl", workers=workers, executor=executor)
+    judged = {r["id"]: r for r in read_appended_jsonl(run / "results.jsonl")}
+    return [judged[job.id] for job in jobs if job.id in judged]
 
 
 def trace_row(result: dict) -> dict:

@@ -27,6 +27,7 @@ from rich.console import Console
 from builders.generation.generate import record_run
 from builders.generation.options import add_generation_arguments, generate_with
 from builders.generation.runs import WorkItem, read_generations, run_file
+from judge.executors import add_executor_arguments
 from judge.paths import read_appended_jsonl
 
 log = logging.getLogger(__name__)
@@ -160,7 +161,7 @@ def cmd_pass_rate(args: argparse.Namespace) -> int:
     from datasets import load_dataset
 
     from cards.card import shown_source
-    from judge.jobs import JobPool
+    from judge.executors import make_job_judge
 
     data = load_dataset(args.dataset, args.config, split=args.split)
     rows = list(data)[: args.limit] if args.limit else list(data)
@@ -179,7 +180,8 @@ def cmd_pass_rate(args: argparse.Namespace) -> int:
     for record in read_generations(args.run):
         if record["finish_reason"] != "error":
             records.setdefault(record["problem"], []).append(record)
-    pool = JobPool(args.workers)
+    pool = make_job_judge(args.executor, args.workers, ray_address=args.ray_address,
+                          cores_per_actor=args.ray_cores_per_actor)  # fmt: skip
     try:
         reward = make_reward(args.reward, pool, args.cf_tests_folder, args.ioi_tests)
         with console.status(f"judging {sum(map(len, records.values()))} answers with {args.reward}"):
@@ -221,4 +223,5 @@ def add_parser(areas: argparse._SubParsersAction) -> None:
     parser.add_argument("--org", default="olympicforge")
     parser.add_argument("--workers", type=int, help="judge processes (default: one per usable core)")
     parser.add_argument("--json", action="store_true", help="print only the summary, as JSON, on stdout")
+    add_executor_arguments(parser)
     parser.set_defaults(handler=cmd_pass_rate)

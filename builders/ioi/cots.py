@@ -27,6 +27,7 @@ from builders.generation.select import drop_exact_duplicates
 from builders.hub.writer import HubLayout, prepare_out, publish
 from builders.ioi.dataset import split_of
 from cards.card import CardSpec
+from judge.executors import Executor, executor_from_args
 
 log = logging.getLogger(__name__)
 
@@ -42,14 +43,16 @@ class IoiCotsSummary:
 
 
 def build_ioi_cots(runs: list[Path], out: Path, *, dataset: str | None = None, tests: str | None = None,
-                   org: str = "olympicforge", workers: int | None = None) -> IoiCotsSummary:  # fmt: skip
+                   org: str = "olympicforge", workers: int | None = None,
+                   executor: Executor | None = None) -> IoiCotsSummary:  # fmt: skip
     out = prepare_out(out)
     summary = IoiCotsSummary()
     results = []
     for run in runs:
         manifest = read_run(run, "ioi")
         rows, test_rows = load_ioi(dataset or manifest["dataset"], manifest["split"], tests)
-        results += judge_generations(rows, test_rows, run, manifest["model"], workers=workers)
+        results += judge_generations(rows, test_rows, run, manifest["model"], workers=workers,
+                                     executor=executor)  # fmt: skip
         summary.models.append(manifest["model"])
     kept = drop_exact_duplicates(results)
     summary.duplicates = len(results) - len(kept)
@@ -81,8 +84,9 @@ def add_parser(builds: argparse._SubParsersAction) -> None:
 
 def cmd_build_ioi_cots(args: argparse.Namespace) -> int:
     console = Console()
-    summary = build_ioi_cots(args.runs, args.out, dataset=args.dataset, tests=args.tests, org=args.org,
-                             workers=args.workers)  # fmt: skip
+    with executor_from_args(args) as executor:
+        summary = build_ioi_cots(args.runs, args.out, dataset=args.dataset, tests=args.tests, org=args.org,
+                                 executor=executor)  # fmt: skip
     console.print(f"ioi-cots: {summary.rows} traces ({summary.compiled} compile, {summary.full_marks} with full "
                   f"marks on their subtask; {summary.duplicates} duplicates dropped)")  # fmt: skip
     console.print(f"written to {summary.output}")

@@ -26,6 +26,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.console import Console
@@ -34,10 +35,11 @@ from builders.codeforces.synth.answers import gather
 from builders.codeforces.synth.labelled import Labelled, labelled_from_api, read_labelled
 from builders.codeforces.synth.quality import DEFAULT_MIN_TNR, QualityJudgeError, TestsQuality, measure
 from builders.codeforces.synth.select import SIZE_CLASSES, SuitePairs
-from builders.codeforces.synth.validate import DEFAULT_PLAN, JudgeFailure, SynthConfig, SynthResult, synthesize
+from builders.codeforces.synth.validate import DEFAULT_PLAN, JudgeFailure, SynthConfig, synthesize
 from builders.generation.options import add_generation_arguments
 from builders.generation.prompts import TEST_ROLES, chat, codeforces_test_prompt
 from builders.generation.runs import WorkItem, read_generations
+from judge.executors import Executor, Lost, Work, add_executor_arguments, executor_from_args, given_or_local
 from judge.paths import read_appended_jsonl
 from judge.workdir import private_dir
 
@@ -101,27 +103,53 @@ def suite_folder(run: Path, problem_id: str) -> Path:
     return run / SUITES / contest / index
 
 
-def write_suite(run: Path, problem_id: str, result: SynthResult) -> Path:
+@dataclass
+class Suite:
+    """A verifiable suite as bytes, so that it can come back from another machine to be written."""
+
+    tests: list[tuple[bytes, bytes]]  # (input, output), in order
+    checker: str | None
+
+
+def write_suite(run: Path, problem_id: str, suite: Suite) -> Path:
     """The suite as NNN.in + NNN.out (+ checker.py), written beside and renamed into place."""
     target = suite_folder(run, problem_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.parent / f".{target.name}.{os.getpid()}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
-    for number, test in enumerate(result.tests, 1):
-        shutil.copyfile(test.input, staging / f"{number:03d}.in")
-        shutil.copyfile(test.output, staging / f"{number:03d}.out")
-    if result.checker:
-        (staging / "checker.py").write_text(result.checker)
+    for number, (given, expected) in enumerate(suite.tests, 1):
+        (staging / f"{number:03d}.in").write_bytes(given)
+        (staging / f"{number:03d}.out").write_bytes(expected)
+    if suite.checker:
+        (staging / "checker.py").write_text(suite.checker)
     if target.exists():
         shutil.rmtree(target)
     os.replace(staging, target)
     return target
 
 
+def record_suite(run: Path, record: dict, suite: Suite | None) -> None:
+    """Write the suite a record says is verifiable, or remove the one an earlier run wrote (before
+    --force): the folder always says what the newest record says."""
+    if suite is not None:
+        write_suite(run, record["problem"], suite)
+    else:
+        shutil.rmtree(suite_folder(run, record["problem"]), ignore_errors=True)
+
+
 def validate_problem(row: dict, answers, labelled: list[Labelled], compiler, config: SynthConfig, run: Path,
                      min_tnr: float) -> dict:  # fmt: skip
     """Synthesize, measure and (when good enough) write one problem's suite; its record."""
+    record, suite = judge_problem(row, answers, labelled, compiler, config, min_tnr)
+    record_suite(run, record, suite)
+    return record
+
+
+def judge_problem(row: dict, answers, labelled: list[Labelled], compiler, config: SynthConfig,
+                  min_tnr: float) -> tuple[dict, Suite | None]:  # fmt: skip
+    """Synthesize and measure one problem's suite in a private scratch folder: its record, and
+    the suite when it is good enough to write."""
     with private_dir("olympicforge-synth-") as scratch:
         result = synthesize(row, answers, compiler, config, scratch)
         quality: TestsQuality | None = None
@@ -130,24 +158,53 @@ def validate_problem(row: dict, answers, labelled: list[Labelled], compiler, con
             if not labelled:
                 result.report.flags.append("no labelled submission: quality unmeasured, not verifiable")
         written = bool(quality and quality.verifiable)
+        suite = None
         if written:
-            write_suite(run, row["id"], result)
-        else:  # one an earlier run wrote (before --force) is not what this record says
-            shutil.rmtree(suite_folder(run, row["id"]), ignore_errors=True)
-    return {"problem": row["id"], "report": result.report.to_dict(),
+            suite = Suite([(t.input.read_bytes(), t.output.read_bytes()) for t in result.tests], result.checker)
+    record = {"problem": row["id"], "report": result.report.to_dict(),
             "quality": quality.to_row() if quality else None,
             "escaped": quality.escaped if quality else [], "refused": quality.refused if quality else [],
             "tests": [{"name": t.name, "size": t.size, "bytes": t.bytes, "reference_time": round(t.reference_time, 4)}
                       for t in result.tests],
             "written": written}  # fmt: skip
+    return record, suite
+
+
+@dataclass
+class ValidationContext:
+    """What validating the problems of a run needs, shipped once per node."""
+
+    rows: dict[str, dict]
+    answers: dict
+    labelled: dict[str, list[Labelled]]
+    config: SynthConfig
+    min_tnr: float
+
+
+def prepare_validation(context: ValidationContext, compiler) -> tuple[ValidationContext, object]:
+    return context, compiler
+
+
+def validate_in(state: tuple[ValidationContext, object], problem: str) -> dict:
+    """One problem judged where the executor put it: its record and suite, or the judge's failure."""
+    context, compiler = state
+    try:
+        record, suite = judge_problem(context.rows[problem], context.answers[problem],
+                                      context.labelled.get(problem, []), compiler, context.config,
+                                      context.min_tnr)  # fmt: skip
+    except (JudgeFailure, QualityJudgeError) as exc:
+        return {"failure": str(exc)}
+    return {"record": record, "suite": suite}
 
 
 def validate_run(run: Path, rows: dict[str, dict], labelled_for: Callable[[set[str]], dict[str, list[Labelled]]],
                  compiler, config: SynthConfig, min_tnr: float = DEFAULT_MIN_TNR, force: bool = False,
-                 console: Console | None = None) -> dict:  # fmt: skip
+                 console: Console | None = None, executor: Executor | None = None) -> dict:  # fmt: skip
     """Validate every problem of a run not recorded yet (all with `force`); the summary.
     `labelled_for(problems)` gives the labelled submissions of the problems to validate.
-    A judge failure leaves its problem unrecorded, for the next run."""
+    Problems run `executor.slots` at once, each on one core (default: a local pool of
+    `config.workers`), and are recorded as they finish. A judge failure leaves its problem
+    unrecorded, for the next run."""
     console = console or Console(stderr=True)
     answers = gather(read_generations(run))
     records_path = run / RECORDS
@@ -158,16 +215,21 @@ def validate_run(run: Path, rows: dict[str, dict], labelled_for: Callable[[set[s
         raise ValueError(f"{run}: problem {missing[0]} is not in the dataset: give the run's --dataset")
     labelled = labelled_for(set(todo)) if todo else {}
     failures, records = 0, []
-    with records_path.open("a") as out, console.status("validating synthesized tests...") as status:
-        for number, problem in enumerate(todo, 1):
-            status.update(f"validating {problem} ({number}/{len(todo)})")
-            try:
-                record = validate_problem(rows[problem], answers[problem], labelled.get(problem, []), compiler,
-                                          config, run, min_tnr)  # fmt: skip
-            except (JudgeFailure, QualityJudgeError) as exc:
+    context = ValidationContext({p: rows[p] for p in todo}, {p: answers[p] for p in todo}, labelled,
+                                replace(config, workers=1), min_tnr)  # fmt: skip
+    work = Work(validate_in, context, prepare_validation)
+    with records_path.open("a") as out, console.status("validating synthesized tests...") as status, \
+            given_or_local(executor, config.workers, compiler) as executor:  # fmt: skip
+        for number, (index, result) in enumerate(executor.run(work, todo), 1):
+            problem = todo[index]
+            status.update(f"validated {problem} ({number}/{len(todo)})")
+            failure = result.reason if isinstance(result, Lost) else result.get("failure")
+            if failure is not None:
                 failures += 1
-                log.error("%s: %s (left for the next run)", problem, exc)
+                log.error("%s: %s (left for the next run)", problem, failure)
                 continue
+            record = result["record"]
+            record_suite(run, record, result["suite"])
             out.write(json.dumps(record) + "\n")
             out.flush()
             records.append(record)
@@ -188,8 +250,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
                          references=args.references, workers=args.workers or default_workers(),
                          seed=args.seed)  # fmt: skip
     console = Console(stderr=True)
-    summary = validate_run(args.out, rows, lambda problems: _labelled(args, problems), Compiler(), config,
-                           args.min_tnr, args.force, console)  # fmt: skip
+    with executor_from_args(args, config.workers) as executor:
+        summary = validate_run(args.out, rows, lambda problems: _labelled(args, problems), Compiler(), config,
+                               args.min_tnr, args.force, console, executor)  # fmt: skip
     if args.json:
         json.dump(summary, sys.stdout, indent=2)
         print()
@@ -266,5 +329,6 @@ def add_parser(builds: argparse._SubParsersAction) -> None:
     step.add_argument("--seed-cache", type=Path, help="load a demo cache folder into --cache first")
     step.add_argument("--workers", type=int, help="runs at once (default: one per usable core)")
     step.add_argument("--force", action="store_true", help="validate again problems already recorded")
+    add_executor_arguments(parser)
     step.add_argument("--json", action="store_true", help="print only the summary, as JSON, on stdout")
     parser.set_defaults(handler=cmd_codeforces_tests)
