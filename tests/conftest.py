@@ -71,6 +71,14 @@ def write_tests(directory: Path, cases: list[tuple[str, str]]) -> list[TestCase]
 
 
 @pytest.fixture(scope="session")
+def ray_cluster():
+    """A real local Ray cluster, 2 CPUs (tests/ray_helpers.py), for the whole session."""
+    from ray_helpers import start_cluster
+
+    yield from start_cluster()
+
+
+@pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory) -> Path:
     """A 2-layer Qwen2 with a small BPE tokenizer, built here once per session (no download)."""
     from tiny_model import build_tiny_model

@@ -104,6 +104,8 @@ def connect(address: str | None) -> None:
     if ray.is_initialized():
         return
     address = address or "auto"
+    if address != "local":
+        _token_mode_like_ray_start()
     try:
         if address == "local":
             ray.init(namespace=NAMESPACE, include_dashboard=False, log_to_driver=False)
@@ -113,6 +115,16 @@ def connect(address: str | None) -> None:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ExecutorError(f"--ray-address {address}: no Ray cluster to join ({first}); start one with "
                             "`ray start --head`, or pass --ray-address local") from None  # fmt: skip
+
+
+def _token_mode_like_ray_start() -> None:
+    """`ray start` turns token authentication on when this machine has a token, but a process
+    joining the cluster does not unless RAY_AUTH_MODE says so: say it the same way."""
+    from pathlib import Path
+
+    if "RAY_AUTH_MODE" not in os.environ and (os.environ.get("RAY_AUTH_TOKEN") or os.environ.get("RAY_AUTH_TOKEN_PATH")
+                                              or (Path.home() / ".ray" / "auth_token").exists()):  # fmt: skip
+        os.environ["RAY_AUTH_MODE"] = "token"
 
 
 @dataclass
@@ -197,31 +209,43 @@ class RayExecutor(Executor):
         nodes = [n for n in ray.nodes() if n.get("Alive") and n.get("Resources", {}).get("CPU", 0) >= 1]
         if not nodes:
             raise ExecutorError("the Ray cluster has no node with a CPU to judge on")
-        pending = []
+        specs = []
         for node in nodes:
             cpus = int(node["Resources"]["CPU"])
             per = min(self.cores_per_actor or cpus, cpus)
-            for number in range(cpus // per):
-                name = f"{ACTOR_PREFIX}-{node['NodeID'][:16]}-{per}c-{number}"
-                strategy = NodeAffinitySchedulingStrategy(node["NodeID"], soft=False)
+            strategy = NodeAffinitySchedulingStrategy(node["NodeID"], soft=False)
+            specs += [(f"{ACTOR_PREFIX}-{node['NodeID'][:16]}-{per}c-{n}", per, strategy) for n in range(cpus // per)]
+        deadline = time.monotonic() + self.start_timeout
+        for _attempt in range(3):  # a named actor just killed (an earlier batch's) may still answer to its name
+            pending = []
+            for name, per, strategy in specs:
                 handle = self._actor_class().options(
                     name=name, namespace=NAMESPACE, get_if_exists=True, num_cpus=per, max_concurrency=per,
                     max_restarts=0, scheduling_strategy=strategy,
                 ).remote(per)  # fmt: skip
                 pending.append((ActorSlot(name, handle, per), handle.info.remote()))
-        ready, _ = ray.wait([ref for _, ref in pending], num_returns=len(pending), timeout=self.start_timeout)
-        ready = set(ready)
-        for actor, ref in pending:
-            if ref not in ready:
-                log.warning("judge actor %s did not start within %.0f s (its node's cores are taken?)", actor.name,
-                            self.start_timeout)  # fmt: skip
-                continue
-            try:
-                ray.get(ref)
-            except Exception as exc:  # the sandbox or compiler does not work on that node
-                log.error("judge actor %s failed to start: %s", actor.name, _short(exc))
-                continue
-            self.actors.append(actor)
+            ready, _ = ray.wait([ref for _, ref in pending], num_returns=len(pending),
+                                timeout=max(1.0, deadline - time.monotonic()))  # fmt: skip
+            retry = []
+            for (actor, ref), spec in zip(pending, specs, strict=True):
+                if ref not in ready:
+                    log.warning("judge actor %s did not start within %.0f s (its node's cores are taken?)",
+                                actor.name, self.start_timeout)  # fmt: skip
+                    ray.kill(actor.handle)
+                    continue
+                try:
+                    ray.get(ref)
+                except ray.exceptions.RayActorError:  # the dying one of that name: ask again
+                    retry.append(spec)
+                    continue
+                except Exception as exc:  # the sandbox or compiler does not work on that node
+                    log.error("judge actor %s failed to start: %s", actor.name, _short(exc))
+                    continue
+                self.actors.append(actor)
+            if not retry:
+                break
+            specs = retry
+            time.sleep(0.5)
         if not self.actors:
             raise ExecutorError(f"no judge actor started on the Ray cluster within {self.start_timeout:.0f} s (cores "
                                 "taken by other work, or the judge's sandbox fails there: see Ray's logs)")  # fmt: skip
@@ -340,8 +364,16 @@ class RayExecutor(Executor):
         self._replace(actor)
 
     def close(self) -> None:
-        """Forget the actors: the named ones stay for other processes of this job, and go with it."""
-        self.actors = []
+        """Stop the judge actors (their cores go back to the cluster); other processes that
+        shared them start replacements if they judge on."""
+        import ray
+
+        for actor in self.actors + [entry[0] for entry in self.starting]:
+            try:
+                ray.kill(actor.handle)
+            except Exception:  # noqa: BLE001 (already gone)
+                pass
+        self.actors, self.starting = [], []
 
 
 def _drain(queue: Queue) -> list[int]:
