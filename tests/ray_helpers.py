@@ -56,9 +56,13 @@ def start_cluster():
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
     ray_cli = Path(sys.executable).parent / "ray"
     log = (temp / "head.log").open("w")
+    # the nodes import what they run, as a real cluster's nodes do from their install: this checkout and its tests
+    tests = Path(__file__).resolve().parent
+    paths = [str(tests.parent), str(tests), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
     head = subprocess.Popen([str(ray_cli), "start", "--head", "--port", str(port), "--num-cpus", str(RAY_CPUS),
                              "--include-dashboard", "false", "--temp-dir", str(temp), "--disable-usage-stats",
-                             "--block"], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+                             "--block"], stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env)  # fmt: skip
     address = f"{node_ip()}:{port}"
     deadline = time.monotonic() + 90
     try:
@@ -100,3 +104,10 @@ def normalized(record: dict) -> dict:
             if test.get("verdict") in ("TLE", "WTLE", "MLE"):
                 test.pop("message", None)
     return record
+
+
+def die_on_negative(state, item: int) -> int:
+    """Work whose process dies, as on a node failure, on a negative item."""
+    if item < 0:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return 2 * item

@@ -20,7 +20,7 @@ from judge.loaders import load_task
 from olympicforge.cli import main
 
 from ioi_helpers import EXAMPLES
-from ray_helpers import normalized
+from ray_helpers import die_on_negative, normalized
 
 FINDPAIR = EXAMPLES / "2024" / "day1" / "findpair"
 
@@ -122,12 +122,6 @@ def test_an_item_whose_actors_keep_dying_comes_back_lost_not_scored(ray_cluster)
         answers = dict(executor.run(Work(die_on_negative), [1, -1, 2]))
     assert answers[0] == 2 and answers[2] == 4
     assert isinstance(answers[1], Lost) and "died 2 times" in answers[1].reason
-
-
-def die_on_negative(state, item: int) -> int:
-    if item < 0:
-        os.kill(os.getpid(), signal.SIGKILL)  # as a node failure would: the actor's process is gone
-    return 2 * item
 
 
 def test_judge_jobs_through_ray_answer_as_the_local_pool(ray_cluster):
