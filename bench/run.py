@@ -194,6 +194,44 @@ def bench_ioi_batch(sandbox: Sandbox, work: Path, submissions: int, baseline_sub
             "baseline_per_submission_s": round(per_base, 3), "speedup": round(per_base / per_ours, 1)}  # fmt: skip
 
 
+def bench_ray_executor(work: Path, submissions: int) -> dict:
+    """The same batch (distinct submissions of an IOI task, `judge batch`'s path) on the local
+    pool and on the Ray executor over a local cluster of this machine's cores: Ray's overhead.
+    Each side judges its own sources, cold (compiled) then warm (compile-cache hits); the
+    actors are started before the clock (a cluster keeps them), the batch's shipping is timed."""
+    from judge.executors import LocalExecutor
+    from judge.executors.ray_cluster import RayExecutor
+
+    package = Path(__file__).resolve().parents[1] / "examples" / "ioi" / "2024" / "day1" / "findpair"
+    task = load_task(package)
+    code = (package / "solutions" / "model_solution" / "hashing.cpp").read_text()
+    cores = usable_cores()
+    ray_executor = RayExecutor("local")
+    executors = {"local": LocalExecutor(cores), "ray": ray_executor}
+    seconds: dict[str, dict[str, float]] = {"cold": {}, "warm": {}}
+    try:
+        for phase in ("cold", "warm"):
+            for name, executor in executors.items():
+                jobs = [SubmissionJob(f"{name}{i}", task.code, f"{code}\n// {name} {i}\n") for i in range(submissions)]
+                started = time.perf_counter()
+                summary = evaluate_many([task], jobs, work / f"ray-bench-{name}-{phase}.jsonl", executor=executor,
+                                        show_progress=False)  # fmt: skip
+                seconds[phase][name] = time.perf_counter() - started
+                assert summary.judged == submissions and summary.judge_errors == 0, summary
+    finally:
+        ray_executor.close()
+    figures = {"cores": cores, "submissions": submissions, "tests_per_submission": len(task.tests),
+               "actors": len(ray_executor.actors) or 1, "overhead_goal": RAY_OVERHEAD_GOAL}  # fmt: skip
+    for phase, by_name in seconds.items():
+        overhead = by_name["ray"] / by_name["local"] - 1
+        figures |= {f"{phase}_local_s": round(by_name["local"], 2), f"{phase}_ray_s": round(by_name["ray"], 2),
+                    f"{phase}_local_per_min": round(60 * submissions / by_name["local"], 1),
+                    f"{phase}_ray_per_min": round(60 * submissions / by_name["ray"], 1),
+                    f"{phase}_overhead": round(overhead, 3)}  # fmt: skip
+    figures["goal_met"] = all(figures[f"{phase}_overhead"] <= RAY_OVERHEAD_GOAL for phase in seconds)
+    return figures
+
+
 def bench_parse(rounds: int) -> dict:
     """Codeforces parser throughput on the shared fixture pages."""
     fixtures = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "codeforces"
@@ -392,6 +430,7 @@ def bench_comparators(work: Path) -> dict:
 
 
 STARTUP_GOAL_S = 0.5  # wall seconds for `olympicforge judge ...` to start, median
+RAY_OVERHEAD_GOAL = 0.10  # the Ray executor may be at most 10% slower than the local pool on the same work
 STARTUP_COMMANDS = (("--help",), ("judge", "task", "--help"), ("judge", "run", "--help"))
 
 
@@ -421,6 +460,7 @@ def main() -> int:
     parser.add_argument("--ioi-baseline-submissions", type=int, default=5)
     parser.add_argument("--reward-completions", type=int, default=32)
     parser.add_argument("--suite-tests", type=int, default=100)
+    parser.add_argument("--ray-submissions", type=int, default=24)
     args = parser.parse_args()
     console = Console()
     sandbox = Sandbox()
@@ -449,6 +489,8 @@ def main() -> int:
             synthesis = bench_synthesis(compiler, usable_cores())
         with console.status("CLI start-up"):
             startup = bench_cli_startup()
+        with console.status(f"Ray executor vs local pool: {args.ray_submissions} submissions each"):
+            ray_figures = bench_ray_executor(work, args.ray_submissions)
     results = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "platform": platform.platform()},
         "sandbox_backend": sandbox.info.name,
@@ -462,6 +504,7 @@ def main() -> int:
         "comparators_63_mib_line": comparators,
         "codeforces_test_synthesis": synthesis,
         "cli_startup": startup,
+        "ray_executor_vs_local": ray_figures,
     }
     atomic_write_bytes(args.out, (json.dumps(results, indent=2) + "\n").encode())
     table = Table(title=f"olympicforge judge benchmark ({sandbox.info.name})")
@@ -493,6 +536,8 @@ def main() -> int:
     for command, seconds in startup["median_s"].items():
         table.add_row(f"start-up `{command}`", f"{seconds} s")
     table.add_row(f"start-up: judge commands goal <= {STARTUP_GOAL_S} s met", str(startup["goal_met"]))
+    for key, value in ray_figures.items():
+        table.add_row(f"Ray executor {key}", str(value))
     console.print(table)
     console.print(f"written to {args.out}")
     return 0

@@ -72,7 +72,7 @@ def start_cluster():
                 break
             except (ConnectionError, RuntimeError):
                 if head.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the test Ray head did not start: {(temp / 'head.log').read_text()[-2000:]}")
+                    raise RuntimeError(f"the test Ray head did not start: {(temp / 'head.log').read_text()[-2000:]}") from None
                 time.sleep(1)
         yield RayCluster(address, temp)
     finally:
@@ -80,7 +80,7 @@ def start_cluster():
         if head.poll() is None:
             os.killpg(head.pid, signal.SIGTERM)
             try:
-                head.wait(timeout=30)
+                head.wait(timeout=5)  # `ray start --block` often waits out SIGTERM: do not wait long
             except subprocess.TimeoutExpired:
                 os.killpg(head.pid, signal.SIGKILL)
         log.close()

@@ -106,6 +106,9 @@ def connect(address: str | None) -> None:
     address = address or "auto"
     if address != "local":
         _token_mode_like_ray_start()
+    if address not in ("auto", "local"):
+        _reachable(address)
+    _ray_messages_to_stderr()
     try:
         if address == "local":
             ray.init(namespace=NAMESPACE, include_dashboard=False, log_to_driver=False)
@@ -115,6 +118,38 @@ def connect(address: str | None) -> None:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ExecutorError(f"--ray-address {address}: no Ray cluster to join ({first}); start one with "
                             "`ray start --head`, or pass --ray-address local") from None  # fmt: skip
+
+
+def _ray_messages_to_stderr() -> None:
+    """Ray prints the cluster's error messages ("a worker died...") on the driver's stdout,
+    where our commands print only results (with --json, only JSON): send them to stderr."""
+    try:
+        from ray._private import worker
+    except ImportError:  # another layout of Ray's internals: its messages stay where Ray puts them
+        return
+    original = worker.print_to_stdstream
+    if getattr(original, "olympicforge", False):
+        return
+
+    def to_stderr(data, *args, **kwargs):
+        return original({**data, "is_err": True}, *args, **kwargs)
+
+    to_stderr.olympicforge = True
+    worker.print_to_stdstream = to_stderr
+
+
+def _reachable(address: str) -> None:
+    """A HOST:PORT nobody answers on is said at once (Ray itself retries for a minute)."""
+    import socket
+
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise ExecutorError(f"--ray-address {address}: want auto, local or HOST:PORT")
+    try:
+        socket.create_connection((host, int(port)), timeout=10).close()
+    except OSError as exc:
+        raise ExecutorError(f"--ray-address {address}: no Ray cluster to join ({exc.strerror or exc}); start one "
+                            "with `ray start --head`, or pass --ray-address local") from None  # fmt: skip
 
 
 def _token_mode_like_ray_start() -> None:
