@@ -72,7 +72,9 @@ def start_cluster():
                 break
             except (ConnectionError, RuntimeError):
                 if head.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the test Ray head did not start: {(temp / 'head.log').read_text()[-2000:]}") from None
+                    raise RuntimeError(
+                        f"the test Ray head did not start: {(temp / 'head.log').read_text()[-2000:]}"
+                    ) from None
                 time.sleep(1)
         yield RayCluster(address, temp)
     finally:

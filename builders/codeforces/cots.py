@@ -140,18 +140,18 @@ class VerifyContext:
         return {"problems": self.problems, "tests_folder": None, "shipped": shipped}
 
 
-def verify_in(context: VerifyContext, record: dict) -> dict:
+def verify_in(state: tuple[VerifyContext, Compiler], record: dict) -> dict:
+    context, compiler = state
     problem = context.problems[record["problem"]]
-    return verify(record, problem, context.compiler, context.generated(problem))
+    return verify(record, problem, compiler, context.generated(problem))
 
 
 def _problem_of(record: dict) -> str:
     return record["problem"]
 
 
-def prepare_verify(context: VerifyContext, compiler: Compiler) -> VerifyContext:
-    context.compiler = compiler
-    return context
+def prepare_verify(context: VerifyContext, compiler: Compiler) -> tuple[VerifyContext, Compiler]:
+    return context, compiler
 
 
 def verify(record: dict, problem: dict, compiler: Compiler, generated=()) -> dict:
