@@ -79,17 +79,22 @@ def untimed(row: dict) -> dict:
     return row
 
 
+def generate_twice(tmp_path, answer, command: list[str]) -> None:
+    """A run generated from recorded answers into `local`, copied to `ray`: each executor judges its own records."""
+    server = FakeOpenAI(answer)
+    try:
+        assert main(["generate", *command, "--model", "fake/model", "--endpoint", server.url,
+                     "--out", str(tmp_path / "local")]) == 0  # fmt: skip
+    finally:
+        server.close()
+    shutil.copytree(tmp_path / "local", tmp_path / "ray")
+
+
 def test_build_codeforces_cots_on_ray_gives_the_local_dataset(ray_cluster, ray_judged, tmp_path):
     dataset = write_codeforces_dataset(tmp_path / "hub")
     benchmark = tmp_path / "benchmark.md"
     benchmark.write_text(f"# A benchmark problem\n\n{REVERSE_STATEMENT}\n")
-    server = FakeOpenAI(codeforces_answer)
-    try:
-        assert main(["generate", "codeforces", "--model", "fake/model", "--endpoint", server.url, "--dataset",
-                     str(dataset), "--generations", "2", "--out", str(tmp_path / "local")]) == 0  # fmt: skip
-    finally:
-        server.close()
-    shutil.copytree(tmp_path / "local", tmp_path / "ray")  # each executor judges its own verified.jsonl
+    generate_twice(tmp_path, codeforces_answer, ["codeforces", "--dataset", str(dataset), "--generations", "2"])
     built = {}
     for name, extra in (("local", []), ("ray", on_ray(ray_cluster))):
         out = tmp_path / f"out-{name}"
@@ -114,13 +119,8 @@ def test_build_codeforces_cots_on_ray_gives_the_local_dataset(ray_cluster, ray_j
 
 
 def test_build_ioi_cots_on_ray_gives_the_local_dataset(ray_cluster, ray_judged, ioi_hub, tmp_path):
-    server = FakeOpenAI(example_answer)
-    try:
-        assert main(["generate", "ioi", "--model", "fake/model", "--endpoint", server.url, "--dataset",
-                     str(ioi_hub / "ioi"), "--split", "test", "--years", "2024", "--out", str(tmp_path / "local")]) == 0  # fmt: skip
-    finally:
-        server.close()
-    shutil.copytree(tmp_path / "local", tmp_path / "ray")  # each executor judges its own results.jsonl
+    generate_twice(tmp_path, example_answer, ["ioi", "--dataset", str(ioi_hub / "ioi"), "--split", "test", "--years",
+                                              "2024"])  # fmt: skip
     built = {}
     for name, extra in (("local", []), ("ray", on_ray(ray_cluster))):
         out = tmp_path / f"out-{name}"
