@@ -197,8 +197,9 @@ def bench_ioi_batch(sandbox: Sandbox, work: Path, submissions: int, baseline_sub
 def bench_ray_executor(work: Path, submissions: int) -> dict:
     """The same batch (distinct submissions of an IOI task, `judge batch`'s path) on the local
     pool and on the Ray executor over a local cluster of this machine's cores: Ray's overhead.
-    Each side judges its own sources, cold (compiled) then warm (compile-cache hits); the
-    actors are started before the clock (a cluster keeps them), the batch's shipping is timed."""
+    Each side judges its own sources, cold (compiled) then warm (compile-cache hits), after a
+    warm-up batch each (the precompiled headers, the actors: a cluster keeps them); each
+    batch's shipping is timed."""
     from judge.executors import LocalExecutor
     from judge.executors.ray_cluster import RayExecutor
 
@@ -208,20 +209,23 @@ def bench_ray_executor(work: Path, submissions: int) -> dict:
     cores = usable_cores()
     ray_executor = RayExecutor("local")
     executors = {"local": LocalExecutor(cores), "ray": ray_executor}
-    seconds: dict[str, dict[str, float]] = {"cold": {}, "warm": {}}
+    seconds: dict[str, dict[str, float]] = {"warm-up": {}, "cold": {}, "warm": {}}
+    actors = len(ray_executor.live)
     try:
-        for phase in ("cold", "warm"):
+        for phase in seconds:
             for name, executor in executors.items():
-                jobs = [SubmissionJob(f"{name}{i}", task.code, f"{code}\n// {name} {i}\n") for i in range(submissions)]
+                count, tag = (2, "warm-up") if phase == "warm-up" else (submissions, "timed")
+                jobs = [SubmissionJob(f"{name}{i}", task.code, f"{code}\n// {name} {tag} {i}\n") for i in range(count)]
                 started = time.perf_counter()
                 summary = evaluate_many([task], jobs, work / f"ray-bench-{name}-{phase}.jsonl", executor=executor,
                                         show_progress=False)  # fmt: skip
                 seconds[phase][name] = time.perf_counter() - started
-                assert summary.judged == submissions and summary.judge_errors == 0, summary
+                assert summary.judged == count and summary.judge_errors == 0, summary
     finally:
         ray_executor.close()
+    del seconds["warm-up"]
     figures = {"cores": cores, "submissions": submissions, "tests_per_submission": len(task.tests),
-               "actors": len(ray_executor.actors) or 1, "overhead_goal": RAY_OVERHEAD_GOAL}  # fmt: skip
+               "actors": actors, "overhead_goal": RAY_OVERHEAD_GOAL}  # fmt: skip
     for phase, by_name in seconds.items():
         overhead = by_name["ray"] / by_name["local"] - 1
         figures |= {f"{phase}_local_s": round(by_name["local"], 2), f"{phase}_ray_s": round(by_name["ray"], 2),
