@@ -162,11 +162,11 @@ def judge_problem(row: dict, answers, labelled: list[Labelled], compiler, config
         if written:
             suite = Suite([(t.input.read_bytes(), t.output.read_bytes()) for t in result.tests], result.checker)
     record = {"problem": row["id"], "report": result.report.to_dict(),
-            "quality": quality.to_row() if quality else None,
-            "escaped": quality.escaped if quality else [], "refused": quality.refused if quality else [],
-            "tests": [{"name": t.name, "size": t.size, "bytes": t.bytes, "reference_time": round(t.reference_time, 4)}
-                      for t in result.tests],
-            "written": written}  # fmt: skip
+              "quality": quality.to_row() if quality else None,
+              "escaped": quality.escaped if quality else [], "refused": quality.refused if quality else [],
+              "tests": [{"name": t.name, "size": t.size, "bytes": t.bytes,
+                         "reference_time": round(t.reference_time, 4)} for t in result.tests],
+              "written": written}  # fmt: skip
     return record, suite
 
 
