@@ -37,7 +37,8 @@ from dataclasses import dataclass, field
 from builders.generation.extract import extract_code
 from judge.cftests import problem_tests
 from judge.evaluate import default_workers
-from judge.jobs import JobJudge, JobPool, is_judge_failure
+from judge.executors import make_job_judge
+from judge.jobs import JobJudge, is_judge_failure
 from judge.remote import RemoteJudge
 from recipes.training import with_org
 
@@ -513,12 +514,10 @@ def make_judge(args: RewardArguments) -> JobJudge:
         if not args.judge_urls:
             raise ValueError("judge_backend serve needs judge_urls (the `olympicforge judge serve` workers)")
         return RemoteJudge(args.judge_urls, timeout=args.judge_timeout)
-    if args.judge_backend == "ray":
-        from judge.executors.ray_cluster import RayJudge
-
-        return RayJudge(args.ray_address, args.ray_cores_per_actor, timeout=args.judge_timeout)
     ranks_here = int(os.environ.get("LOCAL_WORLD_SIZE", "1"))
-    return JobPool(args.judge_workers or max(1, default_workers() // ranks_here), timeout=args.judge_timeout)
+    return make_job_judge(args.judge_backend, args.judge_workers or max(1, default_workers() // ranks_here),
+                          ray_address=args.ray_address, cores_per_actor=args.ray_cores_per_actor,
+                          timeout=args.judge_timeout)  # fmt: skip
 
 
 def build_rewards(args: RewardArguments, org: str, max_completion_length: int) -> list[Callable]:

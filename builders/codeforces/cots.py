@@ -46,7 +46,7 @@ from judge.batcheval import ResultWriter
 from judge.cftests import contest_of, problem_tests
 from judge.codeforces import CodeforcesLimits, judge_codeforces
 from judge.compile import Compiler
-from judge.executors import Executor, Lost, Work, executor_from_args, given_or_local
+from judge.executors import Executor, Lost, Work, executor_from_args, given_or_local, with_compiler
 from judge.paths import read_appended_jsonl
 
 log = logging.getLogger(__name__)
@@ -150,10 +150,6 @@ def _problem_of(record: dict) -> str:
     return record["problem"]
 
 
-def prepare_verify(context: VerifyContext, compiler: Compiler) -> tuple[VerifyContext, Compiler]:
-    return context, compiler
-
-
 def verify(record: dict, problem: dict, compiler: Compiler, generated=()) -> dict:
     """Judge one trace: the examples, then the full suite (official tests and `generated`, the
     generated ones, with the problem's checker and I/O mode) when there is one,
@@ -202,7 +198,7 @@ def verify_run(run: Path, records: list[dict], problems: dict[str, dict], compil
         progress_bar = Progress(*columns, console=Console(stderr=True))  # stdout: results only
         needed = {r["problem"] for r in todo}
         context = VerifyContext({pid: p for pid, p in problems.items() if pid in needed}, tests_folder)
-        work = Work(verify_in, context, prepare_verify, group=_problem_of)
+        work = Work(verify_in, context, with_compiler, group=_problem_of)
         with progress_bar as progress, given_or_local(executor, workers, compiler) as executor:
             bar = progress.add_task("", total=len(todo))
             for index, verdict in executor.run(work, todo):

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import argparse
 
-from judge.executors.base import Executor, Lost, Work, no_state
+from judge.executors.base import Executor, Lost, Work, no_state, with_compiler
 from judge.executors.local import LocalExecutor, given_or_local
 
 EXECUTORS = ("local", "ray")
 
 __all__ = [
     "EXECUTORS", "Executor", "LocalExecutor", "Lost", "Work", "add_executor_arguments", "executor_from_args",
-    "given_or_local", "make_executor", "make_job_judge", "no_state",
+    "given_or_local", "make_executor", "make_job_judge", "no_state", "with_compiler",
 ]  # fmt: skip
 
 

@@ -32,6 +32,11 @@ def no_state(context: Any, compiler: Any) -> Any:
     return context
 
 
+def with_compiler(context: Any, compiler: Any) -> tuple[Any, Any]:
+    """A `prepare` for work that needs its worker's compiler beside the context: (context, compiler)."""
+    return context, compiler
+
+
 @dataclass(frozen=True)
 class Work:
     """A batch: `function(state, item)` per item, `state = prepare(context, compiler)` once per

@@ -48,9 +48,9 @@ class LocalExecutor(Executor):
             running: dict[Future, int] = {}
 
             def submit() -> None:
-                for index, item in queue:
+                index, item = next(queue, (None, None))
+                if index is not None:
                     running[pool.submit(work.function, state, item)] = index
-                    return
 
             for _ in range(min(self.workers, len(items))):  # a bounded window: results are yielded as they come
                 submit()

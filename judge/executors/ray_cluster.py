@@ -333,9 +333,13 @@ class RayExecutor(Executor):
             return
         key = uuid.uuid4().hex
         boxed = [ray.put(work.context)]
+
+        def group_of(index: int) -> Hashable:
+            return work.group(items[index]) if work.group else index
+
         queue = Queue()
-        for index, item in enumerate(items):
-            queue.push(work.group(item) if work.group else index, index)
+        for index in range(len(items)):
+            queue.push(group_of(index), index)
         tries = [0] * len(items)
         running: dict[Any, tuple[ActorSlot, int]] = {}
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -380,7 +384,7 @@ class RayExecutor(Executor):
                         if tries[index] >= self.attempts:
                             yield index, Lost(f"its judge actor died {tries[index]} times ({_short(exc)})")
                         else:
-                            queue.push(work.group(items[index]) if work.group else index, index, front=True)
+                            queue.push(group_of(index), index, front=True)
                         continue
                     yield index, result
         finally:

@@ -39,7 +39,15 @@ from builders.codeforces.synth.validate import DEFAULT_PLAN, JudgeFailure, Synth
 from builders.generation.options import add_generation_arguments
 from builders.generation.prompts import TEST_ROLES, chat, codeforces_test_prompt
 from builders.generation.runs import WorkItem, read_generations
-from judge.executors import Executor, Lost, Work, add_executor_arguments, executor_from_args, given_or_local
+from judge.executors import (
+    Executor,
+    Lost,
+    Work,
+    add_executor_arguments,
+    executor_from_args,
+    given_or_local,
+    with_compiler,
+)
 from judge.paths import read_appended_jsonl
 from judge.workdir import private_dir
 
@@ -181,10 +189,6 @@ class ValidationContext:
     min_tnr: float
 
 
-def prepare_validation(context: ValidationContext, compiler) -> tuple[ValidationContext, object]:
-    return context, compiler
-
-
 def validate_in(state: tuple[ValidationContext, object], problem: str) -> dict:
     """One problem judged where the executor put it: its record and suite, or the judge's failure."""
     context, compiler = state
@@ -217,7 +221,7 @@ def validate_run(run: Path, rows: dict[str, dict], labelled_for: Callable[[set[s
     failures, records = 0, []
     context = ValidationContext({p: rows[p] for p in todo}, {p: answers[p] for p in todo}, labelled,
                                 replace(config, workers=1), min_tnr)  # fmt: skip
-    work = Work(validate_in, context, prepare_validation)
+    work = Work(validate_in, context, with_compiler)
     with records_path.open("a") as out, console.status("validating synthesized tests...") as status, \
             given_or_local(executor, config.workers, compiler) as executor:  # fmt: skip
         for number, (index, result) in enumerate(executor.run(work, todo), 1):
