@@ -78,6 +78,33 @@ def ray_cluster():
     yield from start_cluster()
 
 
+@pytest.fixture
+def ray_calls(monkeypatch):
+    """What went through the Ray executor in this process (proof the judging ran on the cluster):
+    (function name, item count) and slots per batch, every result it handed back, and every
+    answer a RayJudge gave."""
+    from judge.executors.ray_cluster import RayExecutor, RayJudge
+
+    seen = {"batches": [], "answers": [], "slots": [], "results": []}
+    run, judge_map = RayExecutor.run, RayJudge.map
+
+    def spy_run(self, work, items, **options):
+        seen["batches"].append((work.function.__name__, len(items)))
+        seen["slots"].append(self.slots)
+        for result in run(self, work, items, **options):
+            seen["results"].append(result)
+            yield result
+
+    def spy_map(self, jobs):
+        answers = judge_map(self, jobs)
+        seen["answers"] += answers
+        return answers
+
+    monkeypatch.setattr(RayExecutor, "run", spy_run)
+    monkeypatch.setattr(RayJudge, "map", spy_map)
+    return seen
+
+
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory) -> Path:
     """A 2-layer Qwen2 with a small BPE tokenizer, built here once per session (no download)."""

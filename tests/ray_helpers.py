@@ -23,22 +23,6 @@ class RayCluster:
     address: str
     temp: Path
 
-    def actor_pids(self) -> list[int]:
-        """The processes of the judge actors alive now (what a node failure takes away)."""
-        import ray
-
-        from judge.executors.ray_cluster import ACTOR_PREFIX
-
-        pids = []
-        for actor in ray.util.list_named_actors(all_namespaces=True):
-            if actor["name"].startswith(ACTOR_PREFIX):
-                try:
-                    handle = ray.get_actor(actor["name"], namespace=actor["namespace"])
-                    pids.append(ray.get(handle.info.remote(), timeout=30)["pid"])
-                except Exception:  # noqa: BLE001 (died meanwhile)
-                    continue
-        return pids
-
 
 def free_port() -> int:
     with socket.socket() as probe:

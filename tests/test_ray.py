@@ -78,7 +78,7 @@ def test_a_killed_judge_actor_loses_nothing_and_counts_nothing_twice(ray_cluster
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and (not out.exists() or out.read_text().count("\n") < 2):
             time.sleep(0.05)
-        pid = ray_cluster_pid(executor)
+        pid = busy_actor_pid(executor)
         os.kill(pid, signal.SIGKILL)
         killed.append(pid)
 
@@ -94,7 +94,7 @@ def test_a_killed_judge_actor_loses_nothing_and_counts_nothing_twice(ray_cluster
     assert results(out) == local_results  # every submission once, with the verdicts of the local pool
 
 
-def ray_cluster_pid(executor: RayExecutor) -> int:
+def busy_actor_pid(executor: RayExecutor) -> int:
     """The process of a live actor that is judging something now."""
     import ray
 

@@ -38,22 +38,6 @@ def ioi_hub(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture
-def ray_judged(monkeypatch) -> list:
-    """The results the Ray executor handed back during the test (proof the judging ran on the cluster)."""
-    from judge.executors.ray_cluster import RayExecutor
-
-    judged, run = [], RayExecutor.run
-
-    def counted(self, work, items):
-        for answer in run(self, work, items):
-            judged.append(answer)
-            yield answer
-
-    monkeypatch.setattr(RayExecutor, "run", counted)
-    return judged
-
-
 def on_ray(ray_cluster) -> list[str]:
     return ["--executor", "ray", "--ray-address", ray_cluster.address]
 
@@ -90,7 +74,7 @@ def generate_twice(tmp_path, answer, command: list[str]) -> None:
     shutil.copytree(tmp_path / "local", tmp_path / "ray")
 
 
-def test_build_codeforces_cots_on_ray_gives_the_local_dataset(ray_cluster, ray_judged, tmp_path):
+def test_build_codeforces_cots_on_ray_gives_the_local_dataset(ray_cluster, ray_calls, tmp_path):
     dataset = write_codeforces_dataset(tmp_path / "hub")
     benchmark = tmp_path / "benchmark.md"
     benchmark.write_text(f"# A benchmark problem\n\n{REVERSE_STATEMENT}\n")
@@ -113,12 +97,12 @@ def test_build_codeforces_cots_on_ray_gives_the_local_dataset(ray_cluster, ray_j
     verified = records(tmp_path / "ray" / "verified.jsonl", "key")
     # 12 traces, 3 exact duplicates dropped before judging: 9 verdicts, every one judged on the cluster
     assert len(verified) == 9 and verified == records(tmp_path / "local" / "verified.jsonl", "key")
-    assert len(ray_judged) == 9
+    assert len(ray_calls["results"]) == 9
     card_local = (tmp_path / "out-local" / "codeforces-cots" / "README.md").read_text()
     assert (tmp_path / "out-ray" / "codeforces-cots" / "README.md").read_text() == card_local
 
 
-def test_build_ioi_cots_on_ray_gives_the_local_dataset(ray_cluster, ray_judged, ioi_hub, tmp_path):
+def test_build_ioi_cots_on_ray_gives_the_local_dataset(ray_cluster, ray_calls, ioi_hub, tmp_path):
     generate_twice(tmp_path, example_answer, ["ioi", "--dataset", str(ioi_hub / "ioi"), "--split", "test", "--years",
                                               "2024"])  # fmt: skip
     built = {}
@@ -133,10 +117,10 @@ def test_build_ioi_cots_on_ray_gives_the_local_dataset(ray_cluster, ray_judged, 
     assert scores == [("findpair", 100), ("guess", 50), ("relay", 0)]
     judged = records(tmp_path / "ray" / "results.jsonl", "id")
     assert len(judged) == 9 and judged == records(tmp_path / "local" / "results.jsonl", "id")
-    assert len(ray_judged) == 9
+    assert len(ray_calls["results"]) == 9
 
 
-def test_eval_ioi_on_ray_gives_the_local_scores(ray_cluster, ray_judged, ioi_hub, tmp_path):
+def test_eval_ioi_on_ray_gives_the_local_scores(ray_cluster, ray_calls, ioi_hub, tmp_path):
     server = FakeOpenAI(example_answer)
     try:
         for name, extra in (("local", []), ("ray", on_ray(ray_cluster))):
@@ -154,5 +138,5 @@ def test_eval_ioi_on_ray_gives_the_local_scores(ray_cluster, ray_judged, ioi_hub
         assert scores["2024"]["total"] == 150 and scores["2024"]["max_total"] == 300
         judged = records(ray / "results.jsonl", "id")
         assert len(judged) == count and judged == records(local / "results.jsonl", "id")
-    assert len(ray_judged) == 18 + 9
+    assert len(ray_calls["results"]) == 18 + 9
     assert (tmp_path / "ray" / "report.md").read_text() == (tmp_path / "local" / "report.md").read_text()

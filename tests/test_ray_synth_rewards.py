@@ -14,7 +14,7 @@ from datasets import load_dataset
 from test_pass_rate import ANSWERS, prompts_dataset
 
 from builders.generation.recorded import RecordedServer
-from judge.executors.ray_cluster import ACTOR_PREFIX, RayExecutor, RayJudge
+from judge.executors.ray_cluster import ACTOR_PREFIX, RayJudge
 from olympicforge.cli import main
 from recipes.grpo import build_trainer, close_judges, make_parser
 from recipes.rewards import CFCode, RewardArguments, make_judge
@@ -34,28 +34,6 @@ SYNTH_PLAN = ("--plan", "small=2,edge=3,max=0", "--max-tests", "5")
 def offline_hub(monkeypatch):
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-
-
-@pytest.fixture
-def ray_calls(monkeypatch):
-    """What went through the Ray executor in this process: (function name, item count) per batch,
-    and every answer a RayJudge gave."""
-    seen = {"batches": [], "answers": [], "slots": []}
-    run, judge_map = RayExecutor.run, RayJudge.map
-
-    def spy_run(self, work, items, **options):
-        seen["batches"].append((work.function.__name__, len(items)))
-        seen["slots"].append(self.slots)
-        yield from run(self, work, items, **options)
-
-    def spy_map(self, jobs):
-        answers = judge_map(self, jobs)
-        seen["answers"] += answers
-        return answers
-
-    monkeypatch.setattr(RayExecutor, "run", spy_run)
-    monkeypatch.setattr(RayJudge, "map", spy_map)
-    return seen
 
 
 def without_times(record: dict) -> dict:

@@ -44,6 +44,7 @@ NAMESPACE = "olympicforge"
 ACTOR_PREFIX = "olympicforge-judge"
 DEFAULT_ATTEMPTS = 3
 START_TIMEOUT = 120.0  # seconds for the judge actors to come up (a replacement may wait for cores)
+HOW_TO_START = "start one with `ray start --head`, or pass --ray-address local"
 STATES_KEPT = 4  # prepared contexts an actor keeps (one per batch; a GRPO run reuses one)
 
 
@@ -115,9 +116,9 @@ def connect(address: str | None) -> None:
         else:
             ray.init(address=address, namespace=NAMESPACE, log_to_driver=False)
     except (ConnectionError, RuntimeError, ValueError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ExecutorError(f"--ray-address {address}: no Ray cluster to join ({first}); start one with "
-                            "`ray start --head`, or pass --ray-address local") from None  # fmt: skip
+        raise ExecutorError(
+            f"--ray-address {address}: no Ray cluster to join ({_short(exc)}); {HOW_TO_START}"
+        ) from None
 
 
 def _ray_messages_to_stderr() -> None:
@@ -148,8 +149,9 @@ def _reachable(address: str) -> None:
     try:
         socket.create_connection((host, int(port)), timeout=10).close()
     except OSError as exc:
-        raise ExecutorError(f"--ray-address {address}: no Ray cluster to join ({exc.strerror or exc}); start one "
-                            "with `ray start --head`, or pass --ray-address local") from None  # fmt: skip
+        raise ExecutorError(
+            f"--ray-address {address}: no Ray cluster to join ({exc.strerror or exc}); {HOW_TO_START}"
+        ) from None
 
 
 def _token_mode_like_ray_start() -> None:
@@ -179,14 +181,16 @@ class Queue:
     """Items waiting, by group, in the order groups first appear."""
 
     groups: OrderedDict = field(default_factory=OrderedDict)
-    owners: dict = field(default_factory=dict)  # group -> actor name working on it
+    owners: dict = field(default_factory=dict)  # group with items left -> actor name working on it
+    waiting: int = 0  # items, counted as they come and go: the dispatcher asks before every dispatch
 
     def __len__(self) -> int:
-        return sum(map(len, self.groups.values()))
+        return self.waiting
 
     def push(self, group: Hashable, index: int, front: bool = False) -> None:
         items = self.groups.setdefault(group, deque())
         items.appendleft(index) if front else items.append(index)
+        self.waiting += 1
 
     def take(self, actor: ActorSlot) -> int | None:
         """The next item for `actor`: of its group, else of a group nobody works on, else of
@@ -200,15 +204,26 @@ class Queue:
             return None
         items = self.groups[group]
         index = items.popleft()
-        if not items:
-            del self.groups[group]
+        self.waiting -= 1
         actor.group = group
-        self.owners[group] = actor.name
+        if items:
+            self.owners[group] = actor.name
+        else:
+            del self.groups[group]
+            self.owners.pop(group, None)
         return index
 
     def release(self, actor: str) -> None:
         """A dead actor's groups are anybody's."""
         self.owners = {group: owner for group, owner in self.owners.items() if owner != actor}
+
+    def drain(self) -> list[int]:
+        """Every item left, now taken out."""
+        indexes = [index for items in self.groups.values() for index in items]
+        self.groups.clear()
+        self.owners.clear()
+        self.waiting = 0
+        return indexes
 
 
 class RayExecutor(Executor):
@@ -356,7 +371,7 @@ class RayExecutor(Executor):
                     if self.starting:  # every actor died: wait for a replacement
                         time.sleep(0.2)
                         continue
-                    for index in _drain(queue):
+                    for index in queue.drain():
                         yield index, Lost("no judge actor is left on the Ray cluster")
                     return
                 wait = 1.0 if deadline is None else max(0.0, min(1.0, deadline - time.monotonic()))
@@ -367,7 +382,7 @@ class RayExecutor(Executor):
                         ray.cancel(ref)
                         yield index, Lost(f"not finished within {timeout:.0f} s")
                     running.clear()
-                    for index in _drain(queue):
+                    for index in queue.drain():
                         yield index, Lost(f"not started within {timeout:.0f} s")
                     return
                 for ref in done:
@@ -413,12 +428,6 @@ class RayExecutor(Executor):
             except Exception:  # noqa: BLE001 (already gone)
                 pass
         self.actors, self.starting = [], []
-
-
-def _drain(queue: Queue) -> list[int]:
-    indexes = [index for items in queue.groups.values() for index in items]
-    queue.groups.clear()
-    return indexes
 
 
 def _short(exc: BaseException) -> str:
